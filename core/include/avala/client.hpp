@@ -1,0 +1,65 @@
+// Client: configuration, the connection pool, retries and rate-limit state.
+// Cheap to copy: copies share one connection pool, and that pool lives as
+// long as any copy (iterators hold one), so it is safe to share across threads.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "avala/transport.hpp"
+#include "avala/url.hpp"
+
+namespace avala {
+
+std::string_view version() noexcept;
+
+struct ClientOptions {
+  std::optional<std::string> api_key;   // else env AVALA_API_KEY
+  std::optional<std::string> base_url;  // else env AVALA_BASE_URL, else the default
+  std::optional<std::chrono::milliseconds> timeout;  // default 30 s
+  std::optional<std::string> ca_file;
+  std::string user_agent_suffix;        // appended to "avala-cpp/<version>"
+  std::optional<int> max_retries;       // default 2
+  std::size_t max_body_bytes = 64u << 20;
+};
+
+struct RateLimitInfo {
+  std::optional<std::int64_t> limit;
+  std::optional<std::int64_t> remaining;
+  std::optional<std::int64_t> reset;  // unix seconds
+};
+
+// Reads an environment variable; injectable for tests.
+using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;
+EnvLookup process_env();
+
+class Client {
+ public:
+  // Resolves options (explicit first, then the environment) and validates
+  // them; throws Error(config) before any request is sent.
+  explicit Client(ClientOptions options = {}, const EnvLookup& env = process_env());
+
+  const BaseUrl& base_url() const noexcept;
+  RateLimitInfo rate_limit() const;
+  std::size_t connections_opened() const noexcept;
+
+  // Sends a request to a target on the base URL's origin (path + query, the
+  // base path included). Retries what is safe to retry; a status >= 300
+  // throws the mapped Error, with the attempts made.
+  HttpResponse send(std::string_view method, std::string target,
+                    std::optional<std::string> body = std::nullopt) const;
+
+  // The configured key, for redaction only.
+  std::string_view secret() const noexcept;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace avala

@@ -1,0 +1,65 @@
+// Transport: HTTP/1.1 over TCP or TLS with a keep-alive connection pool.
+// Beast and Asio live only in transport.cpp; this header is all others see.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "avala/url.hpp"
+
+namespace avala {
+
+using Clock = std::chrono::steady_clock;
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpRequest {
+  std::string method;   // "GET", "POST", …
+  std::string target;   // path + query, e.g. /api/v1/users/me/projects/?limit=5
+  Headers headers;      // besides Host, which the transport sets
+  std::optional<std::string> body;
+};
+
+struct HttpResponse {
+  int status = 0;
+  Headers headers;
+  std::string body;
+
+  // First value of a header, case-insensitive; empty when absent.
+  std::string_view header(std::string_view name) const noexcept;
+};
+
+struct TransportOptions {
+  BaseUrl endpoint;
+  std::optional<std::string> ca_file;   // PEM bundle instead of the system store
+  std::size_t max_body_bytes = 64u << 20;
+  std::size_t max_idle_connections = 16;
+};
+
+// Sends requests to one origin. Thread-safe: each request takes an idle
+// connection from the pool (or opens one) and gives it back when the server
+// keeps it alive. Failures throw Error(timeout | network | tls | decode).
+class Transport {
+ public:
+  explicit Transport(TransportOptions options);
+  ~Transport();
+  Transport(const Transport&) = delete;
+  Transport& operator=(const Transport&) = delete;
+
+  // Sends `request`, finishing before `deadline` (connect, TLS, write, read).
+  HttpResponse send(const HttpRequest& request, Clock::time_point deadline);
+
+  // Connections opened so far (for tests and diagnostics).
+  std::size_t connections_opened() const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace avala

@@ -1,0 +1,156 @@
+#include "avala/client.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "avala/error.hpp"
+#include "avala/redact.hpp"
+#include "avala/retry.hpp"
+#include "transport_error.hpp"
+
+#ifndef AVALA_CORE_VERSION
+#error "AVALA_CORE_VERSION must be defined by the build"
+#endif
+
+namespace avala {
+
+std::string_view version() noexcept { return AVALA_CORE_VERSION; }
+
+EnvLookup process_env() {
+  return [](std::string_view name) -> std::optional<std::string> {
+    const char* v = std::getenv(std::string(name).c_str());
+    if (v == nullptr || *v == '\0') return std::nullopt;
+    return std::string(v);
+  };
+}
+
+namespace {
+
+std::optional<std::int64_t> to_int(std::string_view s) {
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+struct Client::Impl {
+  std::string api_key;
+  BaseUrl base;
+  std::chrono::milliseconds timeout;
+  RetryPolicy retry;
+  Headers headers;
+  Transport transport;
+  mutable std::mutex mu;  // guards rate and rng
+  RateLimitInfo rate;
+  std::mt19937_64 rng{std::random_device{}()};
+
+  Impl(std::string key, BaseUrl b, std::chrono::milliseconds t, int max_retries, std::string user_agent,
+       TransportOptions topts)
+      : api_key(std::move(key)), base(std::move(b)), timeout(t), transport(std::move(topts)) {
+    retry.max_retries = max_retries;
+    headers = {{"X-Avala-Api-Key", api_key}, {"Accept", "application/json"}, {"User-Agent", std::move(user_agent)}};
+  }
+
+  void record(const HttpResponse& r) {
+    auto limit = to_int(r.header("X-RateLimit-Limit"));
+    auto remaining = to_int(r.header("X-RateLimit-Remaining"));
+    auto reset = to_int(r.header("X-RateLimit-Reset"));
+    if (!limit && !remaining && !reset) return;
+    std::lock_guard lock(mu);
+    rate = {limit, remaining, reset};
+  }
+
+  void pause(int retry_no, std::optional<double> retry_after) {
+    std::chrono::milliseconds d;
+    {
+      std::lock_guard lock(mu);
+      d = retry.delay(retry_no, retry_after, rng);
+    }
+    std::this_thread::sleep_for(d);
+  }
+};
+
+Client::Client(ClientOptions o, const EnvLookup& env) {
+  std::string key;
+  if (o.api_key) {
+    key = *o.api_key;
+  } else if (auto k = env("AVALA_API_KEY")) {
+    key = *k;
+  }
+  if (key.empty()) {
+    throw Error(ErrorKind::config,
+                "No API key provided. Pass api_key or set the AVALA_API_KEY environment variable.");
+  }
+  if (has_control_chars(key)) throw Error(ErrorKind::config, "API key contains control characters");
+
+  std::string url = o.base_url ? *o.base_url : env("AVALA_BASE_URL").value_or(std::string(kDefaultBaseUrl));
+  bool insecure_ok = is_truthy(env("AVALA_ALLOW_INSECURE_BASE_URL").value_or(""));
+  BaseUrl base = parse_base_url(url, insecure_ok);
+
+  std::string ua = "avala-cpp/" + std::string(version());
+  if (!o.user_agent_suffix.empty()) {
+    if (has_control_chars(o.user_agent_suffix)) {
+      throw Error(ErrorKind::config, "user-agent suffix contains control characters");
+    }
+    ua += " " + o.user_agent_suffix;
+  }
+  auto timeout = o.timeout.value_or(std::chrono::seconds(30));
+  if (timeout.count() <= 0) throw Error(ErrorKind::config, "timeout must be positive");
+  int retries = o.max_retries.value_or(2);
+  if (retries < 0) throw Error(ErrorKind::config, "max_retries must not be negative");
+
+  TransportOptions topts{base, o.ca_file, o.max_body_bytes};
+  impl_ = std::make_shared<Impl>(std::move(key), std::move(base), timeout, retries, std::move(ua),
+                                 std::move(topts));
+}
+
+const BaseUrl& Client::base_url() const noexcept { return impl_->base; }
+std::string_view Client::secret() const noexcept { return impl_->api_key; }
+std::size_t Client::connections_opened() const noexcept { return impl_->transport.connections_opened(); }
+
+RateLimitInfo Client::rate_limit() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->rate;
+}
+
+HttpResponse Client::send(std::string_view method, std::string target, std::optional<std::string> body) const {
+  Impl& s = *impl_;
+  HttpRequest req{std::string(method), std::move(target), s.headers, std::move(body)};
+  if (req.body) req.headers.emplace_back("Content-Type", "application/json");
+  const bool idempotent = RetryPolicy::idempotent(req.method);
+
+  for (int attempt = 1;; ++attempt) {
+    const bool may_retry = attempt <= s.retry.max_retries;
+    HttpResponse resp;
+    try {
+      resp = s.transport.send(req, Clock::now() + s.timeout);
+    } catch (const TransportError& e) {
+      bool safe = idempotent || !e.may_have_reached_server();
+      bool transient = e.kind() == ErrorKind::network || e.kind() == ErrorKind::timeout;
+      if (may_retry && safe && transient) {
+        s.pause(attempt, std::nullopt);
+        continue;
+      }
+      Error out(e.kind(), redact_text(e.what(), s.api_key));
+      out.set_attempts(attempt);
+      throw out;
+    }
+    s.record(resp);
+    if (resp.status >= 200 && resp.status < 300) return resp;
+    Error err = error_from_response(resp.status, resp.body, resp.header("Retry-After"),
+                                    resp.header("Location"), s.api_key);
+    if (may_retry && idempotent && RetryPolicy::retryable_status(resp.status)) {
+      s.pause(attempt, err.retry_after());
+      continue;
+    }
+    err.set_attempts(attempt);
+    throw err;
+  }
+}
+
+}  // namespace avala

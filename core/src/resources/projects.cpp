@@ -1,0 +1,52 @@
+#include "avala/resources/projects.hpp"
+
+#include <array>
+
+namespace avala {
+
+ProjectStatus parse_project_status(std::string_view s) noexcept {
+  static constexpr std::array<std::pair<std::string_view, ProjectStatus>, 6> kNames{{
+      {"active", ProjectStatus::active},
+      {"completed", ProjectStatus::completed},
+      {"paused", ProjectStatus::paused},
+      {"archived", ProjectStatus::archived},
+      {"pending-approval", ProjectStatus::pending_approval},
+      {"canceled", ProjectStatus::canceled},
+  }};
+  for (const auto& [name, st] : kNames) {
+    if (name == s) return st;
+  }
+  return ProjectStatus::unknown;
+}
+
+Project Project::from_json(boost::json::object obj) {
+  required_string(obj, "uid", "project");
+  required_string(obj, "name", "project");
+  return Project(std::move(obj));
+}
+
+std::string_view Project::uid() const { return *string_field(obj_, "uid"); }
+std::string_view Project::name() const { return *string_field(obj_, "name"); }
+std::optional<std::string_view> Project::status() const { return string_field(obj_, "status"); }
+std::optional<std::string_view> Project::created_at() const { return string_field(obj_, "created_at"); }
+std::optional<std::string_view> Project::updated_at() const { return string_field(obj_, "updated_at"); }
+
+ProjectStatus Project::status_kind() const {
+  auto s = status();
+  return s ? parse_project_status(*s) : ProjectStatus::unknown;
+}
+
+namespace projects {
+
+Page<Project> list(const Client& client, const ListParams& params) {
+  return fetch_page<Project>(client, kList, {}, params);
+}
+
+Project get(const Client& client, std::string_view uid) { return fetch_one<Project>(client, kGet, {uid}); }
+
+Paginator<Project> iterate(const Client& client, const ListParams& params) {
+  return Paginator<Project>(client, expand(client.base_url(), kList, {}, list_query(params)));
+}
+
+}  // namespace projects
+}  // namespace avala

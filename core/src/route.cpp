@@ -1,0 +1,29 @@
+#include "avala/route.hpp"
+
+#include <boost/url.hpp>
+
+#include "avala/error.hpp"
+
+namespace avala {
+
+std::string expand(const BaseUrl& base, const Route& route, std::initializer_list<std::string_view> ids,
+                   const Query& query) {
+  boost::urls::url u;
+  std::string path = base.path;
+  auto id = ids.begin();
+  std::string_view tmpl = route.path;
+  for (std::size_t pos; (pos = tmpl.find("{}")) != std::string_view::npos;) {
+    path.append(tmpl.substr(0, pos));
+    if (id == ids.end()) throw Error(ErrorKind::internal, "route is missing an id");
+    check_path_segment(*id, route.what);
+    path.append(boost::urls::encode(*id, boost::urls::pchars));
+    ++id;
+    tmpl.remove_prefix(pos + 2);
+  }
+  path.append(tmpl);
+  u.set_encoded_path(path);
+  for (const auto& [k, v] : query) u.params().append({k, v});
+  return std::string(u.encoded_target());
+}
+
+}  // namespace avala

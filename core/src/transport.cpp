@@ -1,0 +1,309 @@
+// The only translation unit that includes Beast and Asio (they are heavy to
+// compile). Pattern: each pooled connection owns a single-threaded
+// io_context; every operation is started asynchronously and the context is
+// run until the operation finishes or the request's deadline passes, at which
+// point the socket is closed. That gives one deadline across resolve, connect,
+// TLS, write and read without a thread per request.
+#include "avala/transport.hpp"
+
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <atomic>
+#include <mutex>
+
+#include "avala/error.hpp"
+#include "transport_error.hpp"
+
+namespace avala {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+
+std::string_view HttpResponse::header(std::string_view name) const noexcept {
+  for (const auto& [k, v] : headers) {
+    if (beast::iequals(k, name)) return v;
+  }
+  return {};
+}
+
+namespace {
+
+bool is_ip_literal(const std::string& host) {
+  beast::error_code ec;
+  asio::ip::make_address(host, ec);
+  return !ec;
+}
+
+struct Connection {
+  asio::io_context ioc{1};
+  tcp::resolver resolver{ioc};
+  std::unique_ptr<beast::tcp_stream> plain;
+  std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
+  beast::flat_buffer buffer;
+
+  beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
+
+  // Ends whatever is pending; the handler then runs with operation_aborted.
+  void abort() {
+    resolver.cancel();
+    beast::error_code ignored;
+    lowest().socket().close(ignored);
+  }
+};
+
+// Runs the connection's context until `done` or the deadline. On the
+// deadline the pending operation is aborted and a timeout is thrown.
+void run_until_done(Connection& c, const bool& done, Clock::time_point deadline,
+                    const char* phase, bool reached_server) {
+  c.ioc.restart();
+  while (!done) {
+    if (c.ioc.run_one_until(deadline) == 0 && !done) {
+      c.abort();
+      c.ioc.restart();
+      c.ioc.run();
+      throw TransportError(ErrorKind::timeout,
+                           std::string("request timed out during ") + phase, reached_server,
+                           false);
+    }
+  }
+}
+
+std::string tls_failure_message(const beast::error_code& ec, SSL* ssl) {
+  std::string msg = "TLS handshake failed";
+  if (ssl != nullptr) {
+    long verify = SSL_get_verify_result(ssl);
+    if (verify != X509_V_OK) {
+      msg += ": certificate verification failed (";
+      msg += X509_verify_cert_error_string(verify);
+      msg += ")";
+      return msg;
+    }
+  }
+  msg += ": " + ec.message();
+  return msg;
+}
+
+}  // namespace
+
+struct Transport::Impl {
+  TransportOptions opts;
+  std::optional<ssl::context> tls_ctx;
+  std::mutex mu;
+  std::vector<std::unique_ptr<Connection>> idle;
+  std::atomic<std::size_t> opened{0};
+
+  explicit Impl(TransportOptions o) : opts(std::move(o)) {
+    if (!opts.endpoint.tls) return;
+    tls_ctx.emplace(ssl::context::tls_client);
+    SSL_CTX_set_min_proto_version(tls_ctx->native_handle(), TLS1_2_VERSION);
+    tls_ctx->set_verify_mode(ssl::verify_peer);
+    beast::error_code ec;
+    if (opts.ca_file) {
+      tls_ctx->load_verify_file(*opts.ca_file, ec);
+      if (ec) throw Error(ErrorKind::config, "cannot load CA file '" + *opts.ca_file + "': " + ec.message());
+    } else {
+      tls_ctx->set_default_verify_paths(ec);
+      if (ec) throw Error(ErrorKind::config, "cannot load the system trust store: " + ec.message());
+    }
+  }
+
+  std::unique_ptr<Connection> take_idle() {
+    std::lock_guard lock(mu);
+    if (idle.empty()) return nullptr;
+    auto c = std::move(idle.back());
+    idle.pop_back();
+    return c;
+  }
+
+  void give_back(std::unique_ptr<Connection> c) {
+    std::lock_guard lock(mu);
+    if (idle.size() < opts.max_idle_connections) idle.push_back(std::move(c));
+  }
+
+  void drop_idle() {
+    std::lock_guard lock(mu);
+    idle.clear();
+  }
+
+  std::unique_ptr<Connection> open(Clock::time_point deadline) {
+    auto c = std::make_unique<Connection>();
+    const BaseUrl& ep = opts.endpoint;
+    if (tls_ctx) {
+      c->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(c->ioc, *tls_ctx);
+    } else {
+      c->plain = std::make_unique<beast::tcp_stream>(c->ioc);
+    }
+
+    bool done = false;
+    beast::error_code ec;
+    tcp::resolver::results_type endpoints;
+    c->resolver.async_resolve(ep.host, ep.port,
+                              [&](beast::error_code e, tcp::resolver::results_type r) {
+                                ec = e;
+                                endpoints = std::move(r);
+                                done = true;
+                              });
+    run_until_done(*c, done, deadline, "name resolution", false);
+    if (ec) {
+      throw TransportError(ErrorKind::network, "cannot resolve host '" + ep.host + "': " + ec.message(),
+                           false, false);
+    }
+
+    done = false;
+    c->lowest().async_connect(endpoints, [&](beast::error_code e, const tcp::endpoint&) {
+      ec = e;
+      done = true;
+    });
+    run_until_done(*c, done, deadline, "connect", false);
+    if (ec) {
+      throw TransportError(ErrorKind::network,
+                           "cannot connect to " + ep.host_header + ": " + ec.message(), false, false);
+    }
+    c->lowest().socket().set_option(tcp::no_delay(true), ec);
+
+    if (c->tls) {
+      SSL* ssl = c->tls->native_handle();
+      bool ip = is_ip_literal(ep.host);
+      // SNI must be a host name, never an IP literal (RFC 6066).
+      if (!ip && SSL_set_tlsext_host_name(ssl, ep.host.c_str()) != 1) {
+        throw TransportError(ErrorKind::tls, "cannot set TLS server name", false, false);
+      }
+      X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+      X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+      int ok = ip ? X509_VERIFY_PARAM_set1_ip_asc(param, ep.host.c_str())
+                  : X509_VERIFY_PARAM_set1_host(param, ep.host.c_str(), ep.host.size());
+      if (ok != 1) throw TransportError(ErrorKind::tls, "cannot set TLS host check", false, false);
+
+      done = false;
+      c->tls->async_handshake(ssl::stream_base::client, [&](beast::error_code e) {
+        ec = e;
+        done = true;
+      });
+      run_until_done(*c, done, deadline, "TLS handshake", false);
+      if (ec) throw TransportError(ErrorKind::tls, tls_failure_message(ec, ssl), false, false);
+    }
+    ++opened;
+    return c;
+  }
+
+  template <class Stream>
+  HttpResponse exchange(Connection& c, Stream& stream, const http::request<http::string_body>& req,
+                        Clock::time_point deadline, bool& keep_alive) {
+    bool done = false;
+    beast::error_code ec;
+    http::async_write(stream, req, [&](beast::error_code e, std::size_t) {
+      ec = e;
+      done = true;
+    });
+    run_until_done(c, done, deadline, "sending the request", true);
+    if (ec) {
+      throw TransportError(ErrorKind::network, "connection failed while sending the request: " + ec.message(),
+                           true, false);
+    }
+
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(opts.max_body_bytes);
+    parser.header_limit(64 * 1024);
+    done = false;
+    http::async_read(stream, c.buffer, parser, [&](beast::error_code e, std::size_t) {
+      ec = e;
+      done = true;
+    });
+    run_until_done(c, done, deadline, "reading the response", true);
+    if (ec) {
+      bool got_some = parser.got_some();
+      if (ec == http::error::body_limit) {
+        throw TransportError(ErrorKind::decode,
+                             "response body exceeds the " + std::to_string(opts.max_body_bytes) +
+                                 "-byte limit",
+                             true, true);
+      }
+      if (ec == http::error::end_of_stream || ec == http::error::partial_message ||
+          ec == asio::error::connection_reset || ec == asio::error::eof ||
+          ec == asio::error::broken_pipe) {
+        throw TransportError(ErrorKind::network,
+                             got_some ? "connection closed before the response was complete"
+                                      : "connection closed by the server before it answered",
+                             true, got_some);
+      }
+      if (ec.category() == asio::error::get_ssl_category() || ec == ssl::error::stream_truncated) {
+        throw TransportError(ErrorKind::network, "TLS connection broke while reading: " + ec.message(), true,
+                             got_some);
+      }
+      if (ec.category() == http::make_error_code(http::error::bad_version).category()) {
+        throw TransportError(ErrorKind::decode, "malformed HTTP response: " + ec.message(), true, true);
+      }
+      throw TransportError(ErrorKind::network, "reading the response failed: " + ec.message(), true, got_some);
+    }
+
+    auto& msg = parser.get();
+    keep_alive = msg.keep_alive();
+    HttpResponse out;
+    out.status = static_cast<int>(msg.result_int());
+    out.headers.reserve(8);
+    for (const auto& f : msg) out.headers.emplace_back(f.name_string(), f.value());
+    out.body = std::move(msg.body());
+    return out;
+  }
+
+  HttpResponse send(const HttpRequest& r, Clock::time_point deadline) {
+    http::request<http::string_body> req;
+    req.method_string(r.method);
+    req.target(r.target);
+    req.version(11);
+    req.set(http::field::host, opts.endpoint.host_header);
+    for (const auto& [k, v] : r.headers) req.set(k, v);
+    if (r.body) {
+      req.body() = *r.body;
+      req.prepare_payload();
+    }
+
+    bool idempotent = r.method == "GET" || r.method == "HEAD" || r.method == "PUT" ||
+                      r.method == "DELETE" || r.method == "OPTIONS";
+    for (bool first = true;; first = false) {
+      auto conn = take_idle();
+      bool reused = conn != nullptr;
+      if (!conn) conn = open(deadline);
+      try {
+        bool keep_alive = false;
+        HttpResponse resp = conn->tls ? exchange(*conn, *conn->tls, req, deadline, keep_alive)
+                                      : exchange(*conn, *conn->plain, req, deadline, keep_alive);
+        if (keep_alive) give_back(std::move(conn));
+        return resp;
+      } catch (const TransportError& e) {
+        // A pooled connection the server had already closed: the request never
+        // got an answer, so try once more on a fresh connection. Other idle
+        // connections are likely stale too.
+        bool stale = reused && first && !e.got_response_bytes() && e.kind() == ErrorKind::network;
+        if (stale && idempotent) {
+          drop_idle();
+          continue;
+        }
+        throw;
+      }
+    }
+  }
+};
+
+Transport::Transport(TransportOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+Transport::~Transport() = default;
+
+HttpResponse Transport::send(const HttpRequest& request, Clock::time_point deadline) {
+  return impl_->send(request, deadline);
+}
+
+std::size_t Transport::connections_opened() const noexcept { return impl_->opened.load(); }
+
+}  // namespace avala
