@@ -107,8 +107,9 @@ bool is_secret_key(std::string_view key) noexcept {
 
 std::string redact_text(std::string_view text, std::string_view secret) {
   std::string out(text);
-  // The configured key first, so a key of any shape is gone before patterns run.
-  replace_all(out, secret, kRedacted);
+  // The configured key first, so a key of any shape is gone before patterns
+  // run. A key under 4 characters would blank out ordinary words instead.
+  if (secret.size() >= 4) replace_all(out, secret, kRedacted);
   try {
     for (const auto& rule : rules()) {
       out = boost::regex_replace(out, rule.re, rule.replacement);

@@ -11,7 +11,7 @@ inline constexpr std::string_view kRedacted = "[redacted]";
 // Scrubs known secret shapes (JWTs, AWS ids and ARNs, STS tokens, PEM private
 // keys, sk_/pk_/secret_/token_ and sk- keys, 40-hex Avala keys, Bearer and
 // X-Avala-Api-Key values, key=value pairs with secret-like names) and every
-// occurrence of `secret` (the configured API key) from free text.
+// occurrence of `secret` (the configured API key, when 4+ characters long).
 std::string redact_text(std::string_view text, std::string_view secret = {});
 
 // Like redact_text, but when `body` is JSON the values under secret-like keys

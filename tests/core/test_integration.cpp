@@ -1,0 +1,204 @@
+// The core against a running avala-emulator (AVALA_BASE_URL/AVALA_API_KEY
+// from the CTest fixture, which serves --generate projects=1000).
+#include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "avala/error.hpp"
+#include "avala/resources/projects.hpp"
+#include "emulator_process.hpp"
+
+using avala::ErrorKind;
+using namespace std::chrono_literals;
+
+namespace {
+
+avala::Client client(std::optional<std::string> key = std::nullopt) {
+  avala::ClientOptions o;
+  o.api_key = std::move(key);
+  o.max_retries = 0;
+  return avala::Client(o);
+}
+
+ErrorKind kind_of(auto&& f) {
+  try {
+    f();
+  } catch (const avala::Error& e) {
+    return e.kind();
+  }
+  FAIL("expected an avala::Error");
+  return ErrorKind::internal;
+}
+
+// A loopback listener that accepts connections and never answers.
+struct SilentServer {
+  int fd = -1;
+  int port = 0;
+  SilentServer() {
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    listen(fd, 8);
+    socklen_t len = sizeof a;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    port = ntohs(a.sin_port);
+  }
+  ~SilentServer() { close(fd); }
+};
+
+}  // namespace
+
+TEST_CASE("list all 1000 projects exactly once across pages of 37") {
+  auto c = client();
+  auto pager = avala::projects::iterate(c, {37, {}, {}});
+  std::set<std::string> uids;
+  std::size_t n = 0;
+  while (auto p = pager.next()) {
+    ++n;
+    uids.emplace(p->uid());
+    CHECK_FALSE(p->name().empty());
+  }
+  CHECK(n == 1000);
+  CHECK(uids.size() == 1000);
+  CHECK_FALSE(pager.next().has_value());  // stays finished
+}
+
+TEST_CASE("a page carries cursors that continue where it stopped") {
+  auto c = client();
+  auto first = avala::projects::list(c, {10, {}, {}});
+  REQUIRE(first.items.size() == 10);
+  CHECK(first.has_more());
+  REQUIRE(first.next_cursor.has_value());
+  CHECK_FALSE(first.previous_cursor.has_value());
+  auto second = avala::projects::list(c, {10, first.next_cursor, {}});
+  REQUIRE(second.items.size() == 10);
+  CHECK(second.items[0].uid() != first.items[0].uid());
+  REQUIRE(second.previous_cursor.has_value());
+  auto back = avala::projects::list(c, {10, second.previous_cursor, {}});
+  CHECK(back.items[0].uid() == first.items[0].uid());
+}
+
+TEST_CASE("get returns the project with every field the server sent") {
+  auto c = client();
+  auto first = avala::projects::list(c, {1, {}, {}});
+  REQUIRE(first.items.size() == 1);
+  auto p = avala::projects::get(c, first.items[0].uid());
+  CHECK(p.uid() == first.items[0].uid());
+  CHECK(p.json() == first.items[0].json());
+}
+
+TEST_CASE("a second request on the same client reuses the connection") {
+  auto c = client();
+  auto r1 = c.send("GET", c.base_url().path + "/users/me/projects/?limit=1");
+  auto r2 = c.send("GET", c.base_url().path + "/users/me/projects/?limit=1");
+  auto r3 = c.send("GET", c.base_url().path + "/users/me/projects/?limit=1");
+  CHECK(c.connections_opened() == 1);
+  CHECK_FALSE(r1.header("X-Emulator-Connection").empty());
+  CHECK(r1.header("X-Emulator-Connection") == r2.header("X-Emulator-Connection"));
+  CHECK(r2.header("X-Emulator-Connection") == r3.header("X-Emulator-Connection"));
+}
+
+TEST_CASE("rate-limit headers are recorded from the last response") {
+  auto c = client();
+  CHECK_FALSE(c.rate_limit().limit.has_value());
+  avala::projects::list(c, {1, {}, {}});
+  auto rl = c.rate_limit();
+  REQUIRE(rl.limit.has_value());
+  CHECK(*rl.limit > 0);
+  CHECK(rl.remaining.has_value());
+  CHECK(rl.reset.has_value());
+}
+
+TEST_CASE("a wrong key is an authentication error that never shows the key") {
+  auto c = client("wrong-key-5ecret");
+  try {
+    avala::projects::list(c);
+    FAIL("no error");
+  } catch (const avala::Error& e) {
+    CHECK(e.kind() == ErrorKind::authentication);
+    CHECK(e.http_status() == 401);
+    CHECK(e.attempts() == 1);
+    CHECK(std::string(e.what()).find("wrong-key-5ecret") == std::string::npos);
+    CHECK(e.body().find("wrong-key-5ecret") == std::string::npos);
+  }
+}
+
+TEST_CASE("an unknown uid is not_found; an unsafe one is refused with nothing sent") {
+  auto c = client();
+  CHECK(kind_of([&] { avala::projects::get(c, "no-such-project"); }) == ErrorKind::not_found);
+  auto fresh = client();
+  CHECK(kind_of([&] { avala::projects::get(fresh, "../admin"); }) == ErrorKind::invalid_argument);
+  CHECK(kind_of([&] { avala::projects::get(fresh, "a/b"); }) == ErrorKind::invalid_argument);
+  CHECK(fresh.connections_opened() == 0);
+}
+
+TEST_CASE("a next link to another origin stops iteration with an error after the first page") {
+  const char* key = std::getenv("AVALA_API_KEY");
+  REQUIRE(key != nullptr);
+  avala_test::EmulatorProcess emu({"--api-key", key, "--generate", "projects=30", "--public-url",
+                                   "http://127.0.0.2:9/api/v1"});
+  avala::ClientOptions o;
+  o.base_url = emu.url();
+  avala::Client c(o);
+  auto pager = avala::projects::iterate(c, {10, {}, {}});
+  int n = 0;
+  try {
+    while (pager.next()) ++n;
+    FAIL("no error");
+  } catch (const avala::Error& e) {
+    CHECK(e.kind() == ErrorKind::cross_origin);
+    CHECK(std::string(e.what()).find("127.0.0.2") != std::string::npos);
+  }
+  CHECK(n == 10);  // the first page was delivered whole
+}
+
+TEST_CASE("a server that accepts and never answers hits the deadline") {
+  SilentServer silent;
+  avala::ClientOptions o;
+  o.base_url = "http://127.0.0.1:" + std::to_string(silent.port) + "/api/v1";
+  o.timeout = 300ms;
+  o.max_retries = 0;
+  avala::Client c(o);
+  auto t0 = std::chrono::steady_clock::now();
+  CHECK(kind_of([&] { avala::projects::list(c); }) == ErrorKind::timeout);
+  auto took = std::chrono::steady_clock::now() - t0;
+  CHECK(took >= 250ms);
+  CHECK(took < 3s);
+}
+
+TEST_CASE("a closed port is a network error") {
+  int port;
+  {
+    SilentServer s;
+    port = s.port;
+  }
+  avala::ClientOptions o;
+  o.base_url = "http://127.0.0.1:" + std::to_string(port) + "/api/v1";
+  o.max_retries = 0;
+  avala::Client c(o);
+  CHECK(kind_of([&] { avala::projects::list(c); }) == ErrorKind::network);
+}
+
+TEST_CASE("one client serves many threads at once") {
+  auto c = client();
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 25; ++i) {
+        auto page = avala::projects::list(c, {5, {}, {}});
+        if (page.items.size() == 5) ++ok;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(ok == 100);
+  CHECK(c.connections_opened() <= 4);
+}

@@ -1,0 +1,76 @@
+#include <doctest/doctest.h>
+
+#include "avala/error.hpp"
+#include "avala/pagination.hpp"
+#include "avala/resources/projects.hpp"
+
+using avala::Error;
+using avala::ErrorKind;
+
+static ErrorKind kind_of(auto&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.kind();
+  }
+  FAIL("expected an avala::Error");
+  return ErrorKind::internal;
+}
+
+TEST_CASE("a page decodes into items, cursors and has_more") {
+  auto page = avala::make_page<avala::Project>(avala::decode_page(
+      R"({"results":[{"uid":"p1","name":"One","status":"active","owner_name":"acme"},{"uid":"p2","name":"Two","status":null}],
+          "next":"https://api.avala.ai/api/v1/users/me/projects/?cursor=c2&limit=2","previous":null})"));
+  REQUIRE(page.items.size() == 2);
+  CHECK(page.items[0].uid() == "p1");
+  CHECK(page.items[0].status_kind() == avala::ProjectStatus::active);
+  CHECK(page.items[1].status() == std::nullopt);
+  CHECK(page.has_more());
+  CHECK(page.next_cursor == "c2");
+  CHECK_FALSE(page.previous_cursor.has_value());
+  CHECK(page.items[0].json().at("owner_name").as_string() == "acme");
+}
+
+TEST_CASE("the last page has no next and an empty page is valid") {
+  auto page = avala::make_page<avala::Project>(avala::decode_page(R"({"results":[],"next":null,"previous":null})"));
+  CHECK(page.items.empty());
+  CHECK_FALSE(page.has_more());
+  auto bare = avala::make_page<avala::Project>(avala::decode_page(R"({"results":[]})"));
+  CHECK_FALSE(bare.has_more());
+}
+
+TEST_CASE("malformed pages are decode errors, never crashes") {
+  for (const char* body : {"", "not json", "[]", "{}", R"({"results":{}})", R"({"results":[],"next":5})",
+                           R"({"results":[1,2]})", R"({"results":[{"uid":1,"name":"x"}]})",
+                           R"({"results":[{"uid":"x"}]})", "{\"results\":[{\"uid\":\"a\",\"name\":\"\xff\"}]",
+                           R"({"results":[{"uid":"a","name":"b"}],"next":"https://x/?cursor=1")"}) {
+    CAPTURE(body);
+    CHECK(kind_of([&] { avala::make_page<avala::Project>(avala::decode_page(body)); }) == ErrorKind::decode);
+  }
+}
+
+TEST_CASE("project status: known values map to the enum, unknown ones pass through raw") {
+  auto p = avala::Project::from_json(avala::decode_object(R"({"uid":"u","name":"n","status":"frozen-solid"})"));
+  CHECK(p.status_kind() == avala::ProjectStatus::unknown);
+  CHECK(p.status() == "frozen-solid");
+  CHECK(avala::parse_project_status("pending-approval") == avala::ProjectStatus::pending_approval);
+  CHECK(avala::parse_project_status("canceled") == avala::ProjectStatus::canceled);
+}
+
+TEST_CASE("unknown fields survive a project round trip") {
+  auto p = avala::Project::from_json(
+      avala::decode_object(R"({"uid":"u","name":"n","future_field":{"a":[1,2]},"created_at":"2024-01-01T00:00:00Z"})"));
+  CHECK(p.json().at("future_field").at("a").as_array().size() == 2);
+  CHECK(p.created_at() == "2024-01-01T00:00:00Z");
+  CHECK_FALSE(p.updated_at().has_value());
+}
+
+TEST_CASE("list queries put filters first and refuse a non-positive limit") {
+  avala::ListParams params{5, std::string("abc"), {{"project", "p1"}}};
+  auto q = avala::list_query(params);
+  REQUIRE(q.size() == 3);
+  CHECK(q[0].first == "project");
+  CHECK(q[1] == std::pair<std::string, std::string>{"limit", "5"});
+  CHECK(q[2] == std::pair<std::string, std::string>{"cursor", "abc"});
+  CHECK(kind_of([] { avala::list_query(avala::ListParams{0, {}, {}}); }) == ErrorKind::invalid_argument);
+}
