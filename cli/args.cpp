@@ -1,0 +1,170 @@
+#include "args.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <system_error>
+
+namespace avala_cli {
+
+void OptionValues::set(std::string_view name, std::string value) {
+    for (auto& [n, v] : values_)
+        if (n == name) {
+            v = std::move(value);
+            return;
+        }
+    values_.emplace_back(name, std::move(value));
+}
+
+const std::string* OptionValues::find(std::string_view name) const {
+    for (const auto& [n, v] : values_)
+        if (n == name) return &v;
+    return nullptr;
+}
+
+std::optional<std::string> OptionValues::get(std::string_view name) const {
+    if (const std::string* v = find(name)) return *v;
+    return std::nullopt;
+}
+
+namespace {
+
+const OptionSpec* find_long(std::span<const OptionSpec> options, std::string_view name) {
+    for (const auto& o : options)
+        if (o.name == name) return &o;
+    return nullptr;
+}
+
+const OptionSpec* find_short(std::span<const OptionSpec> options, char c) {
+    for (const auto& o : options)
+        if (o.short_name != 0 && o.short_name == c) return &o;
+    return nullptr;
+}
+
+std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+std::string display_name(const OptionSpec& o) { return "--" + std::string(o.name); }
+
+std::string names_of(std::span<const CommandSpec> commands) {
+    std::string out;
+    for (const auto& c : commands) out += (out.empty() ? "" : ", ") + std::string(c.name);
+    return out;
+}
+
+}  // namespace
+
+Invocation parse_command_line(std::span<const std::string_view> args, const CliSpec& spec) {
+    Invocation inv;
+    bool options_ended = false;
+    bool help_command = false;  // `avala help [RESOURCE [COMMAND]]`
+    bool saw_positional = false;
+
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string_view arg = args[i];
+
+        if (!options_ended && arg == "--") {
+            options_ended = true;
+            continue;
+        }
+
+        if (!options_ended && arg.size() > 1 && arg[0] == '-') {
+            const OptionSpec* opt = nullptr;
+            std::optional<std::string_view> inline_value;
+            std::span<const OptionSpec> command_options;
+            if (inv.command) command_options = inv.command->options;
+
+            if (arg.starts_with("--")) {
+                std::string_view name = arg.substr(2);
+                if (auto eq = name.find('='); eq != std::string_view::npos) {
+                    inline_value = name.substr(eq + 1);
+                    name = name.substr(0, eq);
+                }
+                opt = find_long(spec.global_options, name);
+                if (!opt) opt = find_long(command_options, name);
+            } else {
+                opt = find_short(spec.global_options, arg[1]);
+                if (!opt) opt = find_short(command_options, arg[1]);
+                if (opt && arg.size() > 2) inline_value = arg.substr(2);  // -ojson
+            }
+            if (!opt) {
+                std::string where = inv.command ? " for '" + std::string(inv.resource->name) + " " +
+                                                      std::string(inv.command->name) + "'"
+                                                : "";
+                throw UsageError("unknown option " + quoted(arg) + where);
+            }
+
+            if (opt->metavar.empty()) {
+                if (inline_value) throw UsageError("option " + display_name(*opt) + " takes no value");
+                inv.options.set(opt->name, "");
+            } else if (inline_value) {
+                inv.options.set(opt->name, std::string(*inline_value));
+            } else {
+                if (i + 1 >= args.size())
+                    throw UsageError("option " + display_name(*opt) + " needs a value (" +
+                                     std::string(opt->metavar) + ")");
+                inv.options.set(opt->name, std::string(args[++i]));
+            }
+            continue;
+        }
+
+        // A positional word: [help] RESOURCE COMMAND ARGS...
+        if (!saw_positional && !help_command && arg == "help") {
+            help_command = true;
+            saw_positional = true;
+            continue;
+        }
+        saw_positional = true;
+        if (!inv.resource) {
+            for (const auto& r : spec.resources)
+                if (r.name == arg) inv.resource = &r;
+            if (!inv.resource) throw UsageError("unknown command " + quoted(arg));
+        } else if (!inv.command) {
+            for (const auto& c : inv.resource->commands)
+                if (c.name == arg) inv.command = &c;
+            if (!inv.command)
+                throw UsageError("unknown command " + quoted(std::string(inv.resource->name) + " " +
+                                                          std::string(arg)) +
+                                 " (expected one of: " + names_of(inv.resource->commands) + ")");
+        } else if (help_command) {
+            throw UsageError("unexpected argument " + quoted(arg));
+        } else {
+            inv.arguments.emplace_back(arg);
+        }
+    }
+
+    inv.help = help_command || inv.options.has("help");
+    inv.version = inv.options.has("version");
+    if (inv.help || inv.version) return inv;
+
+    if (!inv.resource) throw UsageError("missing command");
+    if (!inv.command)
+        throw UsageError("missing command after " + quoted(inv.resource->name) +
+                         " (expected one of: " + names_of(inv.resource->commands) + ")");
+    const auto& wanted = inv.command->arguments;
+    if (inv.arguments.size() < wanted.size())
+        throw UsageError("missing argument " + std::string(wanted[inv.arguments.size()]) + " for '" +
+                         std::string(inv.resource->name) + " " + std::string(inv.command->name) + "'");
+    if (inv.arguments.size() > wanted.size())
+        throw UsageError("unexpected argument " + quoted(inv.arguments[wanted.size()]));
+    return inv;
+}
+
+std::int32_t parse_positive_int(std::string_view text, std::string_view option) {
+    std::int32_t v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || v <= 0)
+        throw UsageError("option --" + std::string(option) + " needs a positive integer, got " + quoted(text));
+    return v;
+}
+
+double parse_positive_seconds(std::string_view text, std::string_view option) {
+    constexpr double kMax = 1e6;  // about 11 days; keeps milliseconds far from overflow
+    double v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(v) ||
+        v <= 0 || v > kMax)
+        throw UsageError("option --" + std::string(option) + " needs a positive number of seconds, got " +
+                         quoted(text));
+    return v;
+}
+
+}  // namespace avala_cli

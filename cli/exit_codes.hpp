@@ -1,0 +1,31 @@
+// Exit statuses of `avala`: one per thing a script would branch on.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+namespace avala_cli {
+
+enum ExitStatus : int {
+    kExitOk = 0,
+    kExitFailure = 1,   // anything unexpected
+    kExitUsage = 2,     // bad command line or argument
+    kExitAuth = 3,      // HTTP 401
+    kExitNotFound = 4,  // HTTP 404
+    kExitApi = 5,       // any other error the API answered with
+    kExitNetwork = 6,   // no usable answer: connect, timeout, TLS
+    kExitConfig = 7,    // missing key, insecure or malformed base URL
+};
+
+struct ExitStatusDoc {
+    int status;
+    std::string_view meaning;
+};
+
+// For `avala --help`; kept next to the mapping so the two cannot drift.
+std::span<const ExitStatusDoc> exit_status_docs();
+
+// The exit status for a libavala status code (AVALA_E_*).
+int exit_status_for(int avala_code);
+
+}  // namespace avala_cli

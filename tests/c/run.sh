@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Installs the build into a temporary prefix, compiles list_projects.c against
+# the INSTALLED header and library (found through pkg-config, as a user would)
+# with -std=c11 -Wall -Wextra -Werror -pedantic, and runs it.
+# usage: run.sh BUILD_DIR SRC_DIR [EXPECTED_COUNT=1000]
+# Needs AVALA_BASE_URL, AVALA_API_KEY, AVALA_ALLOW_INSECURE_BASE_URL (see
+# tests/with_emulator.sh).
+set -euo pipefail
+build=$(cd "$1" && pwd) src=$(cd "$2" && pwd) expected=${3:-1000}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/avala-c11.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+prefix=$tmp/prefix
+
+"${CMAKE:-cmake}" --install "$build" --prefix "$prefix" >"$tmp/install.log" || { cat "$tmp/install.log" >&2; exit 1; }
+
+pc=$(find "$prefix" -path '*/pkgconfig/avala.pc' | head -n 1)
+[ -n "$pc" ] || { echo "run.sh: no pkgconfig/avala.pc installed under $prefix" >&2; exit 1; }
+PKG_CONFIG_PATH=$(dirname "$pc")
+export PKG_CONFIG_PATH
+pkgconf=(pkg-config)
+# The .pc must describe the copy we just installed, not the configured prefix
+# (so it has to be relocatable, e.g. prefix=${pcfiledir}/../..). If it is not,
+# let pkg-config derive the prefix from the file's location.
+case "$(pkg-config --variable=includedir avala)" in
+  "$prefix"/*) ;;
+  *) pkgconf=(pkg-config --define-prefix) ;;
+esac
+includedir=$("${pkgconf[@]}" --variable=includedir avala)
+libdir=$("${pkgconf[@]}" --variable=libdir avala)
+case "$includedir:$libdir" in
+  "$prefix"/*:"$prefix"/*) ;;
+  *) echo "run.sh: avala.pc points outside the install prefix (includedir=$includedir libdir=$libdir)" >&2; exit 1 ;;
+esac
+[ -f "$includedir/avala.h" ] || { echo "run.sh: $includedir/avala.h not installed" >&2; exit 1; }
+
+cc=${CC:-cc}
+# Sanitizer builds (the asan preset) need the same flags in the program.
+cache_value() { sed -n "s/^$1:[A-Z]*=//p" "$build/CMakeCache.txt" 2>/dev/null | head -n 1; }
+read -r -a extra_flags <<<"$(cache_value CMAKE_C_FLAGS) $(cache_value CMAKE_EXE_LINKER_FLAGS)"
+# The header alone compiles as pedantic C99 and C11.
+for std in c99 c11; do
+  printf '#include <avala.h>\nint main(void) { return avala_version() == 0; }\n' >"$tmp/header_$std.c"
+  # shellcheck disable=SC2046  # pkg-config output is meant to be split
+  "$cc" -std=$std -Wall -Wextra -Werror -pedantic "${extra_flags[@]}" -c "$tmp/header_$std.c" -o "$tmp/header_$std.o" \
+    $("${pkgconf[@]}" --cflags avala)
+done
+
+# shellcheck disable=SC2046  # pkg-config output is meant to be split
+"$cc" -std=c11 -Wall -Wextra -Werror -pedantic "${extra_flags[@]}" "$src/tests/c/list_projects.c" -o "$tmp/list_projects" \
+  $("${pkgconf[@]}" --cflags --libs avala) -Wl,-rpath,"$libdir"
+
+export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+# It must run against the installed copy, not the build tree's.
+loaded=$(ldd "$tmp/list_projects" | awk '/libavala/ { print $3; exit }')
+if [ -z "$loaded" ] || [ "$(readlink -f "$(dirname "$loaded")")" != "$(readlink -f "$libdir")" ]; then
+  echo "run.sh: list_projects does not load libavala from $libdir:" >&2
+  ldd "$tmp/list_projects" >&2
+  exit 1
+fi
+"$tmp/list_projects" "$expected"
