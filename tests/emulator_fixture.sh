@@ -9,11 +9,11 @@ case "$cmd" in
   start)
     bin=$1; shift
     mkdir -p "$dir"
-    rm -f "$dir/url" "$dir/pid"
+    rm -f "$dir/url" "$dir/pid" "$dir/stdout" "$dir/stderr"
     "$bin" --port 0 "$@" >"$dir/stdout" 2>"$dir/stderr" &
     echo $! >"$dir/pid"
     for _ in $(seq 1 100); do
-      if [ -s "$dir/stdout" ]; then head -n1 "$dir/stdout" >"$dir/url"; echo "emulator at $(cat "$dir/url")"; exit 0; fi
+      if [ -s "$dir/stdout" ] && grep -q . "$dir/stdout"; then head -n1 "$dir/stdout" >"$dir/url"; echo "emulator at $(cat "$dir/url")"; exit 0; fi
       kill -0 "$(cat "$dir/pid")" 2>/dev/null || { cat "$dir/stderr" >&2; exit 1; }
       sleep 0.05
     done

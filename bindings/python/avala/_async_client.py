@@ -1,0 +1,79 @@
+"""Asynchronous Avala client."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from types import TracebackType
+from typing import Any, Mapping, Optional, Type
+
+from avala._client import Client, RateLimitInfo
+from avala.resources.projects import AsyncProjects
+
+__all__ = ["AsyncClient"]
+
+
+class AsyncClient:
+    """Asynchronous client for the Avala API: the same calls as :class:`~avala.Client`,
+    as awaitables.
+
+    Each blocking call runs in the event loop's default executor (a thread
+    pool; the GIL is released during I/O), so the loop is never blocked.
+    Cancelling an awaiting task does not interrupt a request already sent; it
+    finishes in its thread and its result is dropped.
+    """
+
+    def __init__(
+        self,
+        api_key: Optional[str] = None,
+        *,
+        base_url: Optional[str] = None,
+        timeout: float = 30.0,
+        max_retries: int = 2,
+    ) -> None:
+        self._client = Client(api_key, base_url=base_url, timeout=timeout, max_retries=max_retries)
+        self.projects = AsyncProjects(self._client)
+
+    @property
+    def base_url(self) -> str:
+        return self._client.base_url
+
+    @property
+    def rate_limit_info(self) -> RateLimitInfo:
+        """Rate-limit headers from the last API response (see :class:`~avala.RateLimitInfo`)."""
+        return self._client.rate_limit_info
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Optional[Mapping[str, Any]] = None,
+        json: Any = None,
+    ) -> Any:
+        """See :meth:`avala.Client.request`."""
+        loop = asyncio.get_running_loop()
+        call = functools.partial(self._client.request, method, path, params=params, json=json)
+        return await loop.run_in_executor(None, call)
+
+    async def close(self) -> None:
+        self._client.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._client.closed
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc_val: Optional[BaseException],
+        exc_tb: Optional[TracebackType],
+    ) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        state = ", closed" if self._client.closed else ""
+        return f"<avala.AsyncClient base_url={self._client.base_url!r}{state}>"

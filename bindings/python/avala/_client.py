@@ -1,0 +1,182 @@
+"""Synchronous Avala client."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from types import TracebackType
+from typing import Any, Dict, Mapping, Optional, Type
+from urllib.parse import urlencode
+
+from avala import _avala
+from avala.errors import ConfigurationError, DecodeError
+from avala.resources.projects import Projects
+
+__all__ = ["Client", "RateLimitInfo"]
+
+_USER_AGENT_SUFFIX = f"python/{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+class RateLimitInfo(Dict[str, Optional[str]]):
+    """Rate-limit figures from the ``X-RateLimit-*`` headers of the last response.
+
+    A dict like the official SDK's ``rate_limit_info`` —
+    ``{"limit": "100", "remaining": "99", "reset": "1700000000"}``, values
+    ``None`` until known — that also has integer attributes ``limit``,
+    ``remaining`` and ``reset`` (unix seconds), ``None`` when unknown.
+    """
+
+    @staticmethod
+    def _int(value: Optional[str]) -> Optional[int]:
+        return None if value is None else int(value)
+
+    @property
+    def limit(self) -> Optional[int]:
+        return self._int(self.get("limit"))
+
+    @property
+    def remaining(self) -> Optional[int]:
+        return self._int(self.get("remaining"))
+
+    @property
+    def reset(self) -> Optional[int]:
+        return self._int(self.get("reset"))
+
+
+def _timeout_ms(timeout: float) -> int:
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise TypeError(f"timeout must be a number of seconds, not {type(timeout).__name__}")
+    if not math.isfinite(timeout) or timeout <= 0:
+        raise ConfigurationError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    return max(1, math.ceil(timeout * 1000))
+
+
+def _max_retries(max_retries: int) -> int:
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int):
+        raise TypeError(f"max_retries must be an int, not {type(max_retries).__name__}")
+    if not 0 <= max_retries <= 2**31 - 1:
+        raise ConfigurationError(f"max_retries must not be negative, got {max_retries}")
+    return max_retries
+
+
+def _optional_str(name: str, value: Optional[str]) -> Optional[str]:
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{name} must be a str or None, not {type(value).__name__}")
+    # Like the official SDK, "" means "not given": fall back to the environment.
+    return value or None
+
+
+class Client:
+    """Synchronous client for the Avala API.
+
+    ``api_key`` defaults to ``$AVALA_API_KEY``; ``base_url`` to
+    ``$AVALA_BASE_URL``, else ``https://api.avala.ai/api/v1``. Only ``https``
+    base URLs are accepted, except ``http://localhost``/``127.0.0.1``/``[::1]``
+    when ``$AVALA_ALLOW_INSECURE_BASE_URL`` is truthy; otherwise, or with no
+    key, :class:`~avala.errors.ConfigurationError` (a ``ValueError``) is raised
+    and nothing is sent. ``timeout`` (seconds) is one deadline per request;
+    idempotent requests are retried up to ``max_retries`` times.
+
+    A client may be shared by many threads; every network call releases the
+    GIL. The API key is handed to libavala and not kept by any Python object.
+    """
+
+    def __init__(
+        self,
+        api_key: Optional[str] = None,
+        *,
+        base_url: Optional[str] = None,
+        timeout: float = 30.0,
+        max_retries: int = 2,
+    ) -> None:
+        self._native = _avala.Client(
+            _optional_str("api_key", api_key),
+            _optional_str("base_url", base_url),
+            _timeout_ms(timeout),
+            _max_retries(max_retries),
+            _USER_AGENT_SUFFIX,
+            None,
+        )
+        base = self._native.base_url
+        self._base_url: str = base if base is not None else ""
+        self.projects = Projects(self)
+
+    def _handle(self) -> _avala.Client:
+        return self._native
+
+    @property
+    def base_url(self) -> str:
+        """The base URL in use, after defaults and normalisation."""
+        return self._base_url
+
+    @property
+    def rate_limit_info(self) -> RateLimitInfo:
+        """Rate-limit headers from the last API response (see :class:`RateLimitInfo`)."""
+        if self._native.closed:
+            limit = remaining = reset = None
+        else:
+            limit, remaining, reset = self._native.rate_limit()
+
+        def text(value: Optional[int]) -> Optional[str]:
+            return None if value is None else str(value)
+
+        return RateLimitInfo(limit=text(limit), remaining=text(remaining), reset=text(reset))
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Optional[Mapping[str, Any]] = None,
+        json: Any = None,
+    ) -> Any:
+        """Calls any endpoint: ``method`` on base_url + ``path`` (which must start
+        with ``/``; ``params`` are added to its query string, ``json`` is sent as
+        the body). Returns the parsed JSON answer, ``None`` for an empty one.
+        Errors are raised as for every other call. Not in the official SDK."""
+        if not isinstance(method, str) or not isinstance(path, str):
+            raise TypeError("method and path must be str")
+        if params:
+            path += ("&" if "?" in path else "?") + urlencode(params, doseq=True)
+        body = None if json is None else _json_dumps(json)
+        response = self._native.request(method.upper(), path, body)
+        data = response.body
+        if not data.strip():
+            return None
+        try:
+            return _json_loads(data)
+        except ValueError:
+            raise DecodeError(
+                f"the response to {method.upper()} {path.split('?', 1)[0]} is not JSON",
+                response.status,
+                data.decode("utf-8", "replace"),
+            ) from None
+
+    def close(self) -> None:
+        """Releases the connections. Calls already running finish first; later
+        calls raise ``RuntimeError``. Closing twice is fine."""
+        self._native.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._native.closed
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc_val: Optional[BaseException],
+        exc_tb: Optional[TracebackType],
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = ", closed" if self._native.closed else ""
+        return f"<avala.Client base_url={self._base_url!r}{state}>"
+
+
+_json_dumps = json.dumps
+_json_loads = json.loads
