@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "kind_of.hpp"
+
 #include <map>
 
 #include "avala/client.hpp"
@@ -15,15 +17,6 @@ static avala::EnvLookup env_of(std::map<std::string, std::string> vars) {
   };
 }
 
-static ErrorKind kind_of(auto&& f) {
-  try {
-    f();
-  } catch (const avala::Error& e) {
-    return e.kind();
-  }
-  FAIL("expected an avala::Error");
-  return ErrorKind::internal;
-}
 
 TEST_CASE("no API key anywhere is a configuration error that says what to do") {
   try {

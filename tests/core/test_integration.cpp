@@ -1,6 +1,8 @@
 // The core against a running avala-emulator (AVALA_BASE_URL/AVALA_API_KEY
 // from the CTest fixture, which serves --generate projects=1000).
 #include <doctest/doctest.h>
+
+#include "kind_of.hpp"
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -25,15 +27,6 @@ avala::Client client(std::optional<std::string> key = std::nullopt) {
   return avala::Client(o);
 }
 
-ErrorKind kind_of(auto&& f) {
-  try {
-    f();
-  } catch (const avala::Error& e) {
-    return e.kind();
-  }
-  FAIL("expected an avala::Error");
-  return ErrorKind::internal;
-}
 
 // A loopback listener that accepts connections and never answers.
 struct SilentServer {

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "kind_of.hpp"
+
 #include "avala/error.hpp"
 #include "avala/pagination.hpp"
 #include "avala/resources/projects.hpp"
@@ -7,15 +9,6 @@
 using avala::Error;
 using avala::ErrorKind;
 
-static ErrorKind kind_of(auto&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.kind();
-  }
-  FAIL("expected an avala::Error");
-  return ErrorKind::internal;
-}
 
 TEST_CASE("a page decodes into items, cursors and has_more") {
   auto page = avala::make_page<avala::Project>(avala::decode_page(

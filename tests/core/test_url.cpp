@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "kind_of.hpp"
+
 #include "avala/error.hpp"
 #include "avala/route.hpp"
 #include "avala/url.hpp"
@@ -7,15 +9,6 @@
 using avala::Error;
 using avala::ErrorKind;
 
-static ErrorKind kind_of(auto&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.kind();
-  }
-  FAIL("expected an avala::Error");
-  return ErrorKind::internal;
-}
 
 TEST_CASE("https base URLs are accepted and normalised") {
   auto b = avala::parse_base_url("https://api.avala.ai/api/v1/", false);
