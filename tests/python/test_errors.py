@@ -151,6 +151,19 @@ def test_the_user_agent_names_python(stub: StubServer) -> None:
     assert ua.startswith("avala-cpp/") and "python/3." in ua
 
 
+def test_the_contract_headers_are_sent(stub: StubServer) -> None:
+    with stub_client(stub) as client:
+        client.request("GET", "/x")
+        method, _, headers = stub.received[-1]
+        assert method == "GET"
+        assert headers.get("Accept") == "application/json"
+        assert "Content-Type" not in headers  # no body, no content type
+        client.request("POST", "/x", json={"a": 1})
+        method, _, headers = stub.received[-1]
+        assert method == "POST"
+        assert headers.get("Content-Type") == "application/json"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
