@@ -71,6 +71,11 @@ AVALA_API const char *avala_version(void);
 #define AVALA_E_CROSS_ORIGIN -15    /* a pagination link pointed at another origin */
 #define AVALA_E_NO_MEMORY -16
 #define AVALA_E_INTERNAL -17        /* a bug in libavala; please report it */
+#define AVALA_E_CANCELLED -18       /* a callback of the caller's asked to stop */
+
+/* What a progress callback returns to let a call carry on. Anything else
+ * (including 0) stops the call with AVALA_E_CANCELLED. */
+#define AVALA_CONTINUE 1
 
 /* A stable lower-case name for a status code ("not_found", "ok", ...).
  * Static storage; "unknown" for codes this version does not know. */
@@ -198,14 +203,20 @@ AVALA_API const char *avala_project_json(const avala_project *project);
  * object has no such field. Any field, documented or not. Borrowed. */
 AVALA_API const char *avala_project_field_json(const avala_project *project, const char *field);
 
-/* Options for list calls. Versioned; fields only ever appended. */
+/* Options for list calls. Versioned; fields only ever appended.
+ * Version 2 added `filters`: query filters as NULL-terminated name/value
+ * pairs, e.g. {"project", uid, "status", "completed", NULL}. Each list names
+ * the filters it takes; any other name gives AVALA_E_INVALID_ARGUMENT and
+ * nothing is sent. Filters survive page following (the server's `next` link
+ * carries them). */
 typedef struct avala_list_options {
   uint32_t version; /* AVALA_LIST_OPTIONS_VERSION */
   int32_t limit;    /* page size; <= 0: the server's default */
   const char *cursor; /* start here (a next_cursor from an earlier page); NULL: first page */
+  const char *const *filters; /* v2: name, value, name, value, ..., NULL; NULL: none */
 } avala_list_options;
-#define AVALA_LIST_OPTIONS_VERSION 1
-#define AVALA_LIST_OPTIONS_INIT { AVALA_LIST_OPTIONS_VERSION, 0, NULL }
+#define AVALA_LIST_OPTIONS_VERSION 2
+#define AVALA_LIST_OPTIONS_INIT { AVALA_LIST_OPTIONS_VERSION, 0, NULL, NULL }
 AVALA_API int avala_list_options_init(avala_list_options *opts, uint32_t version);
 
 /* GET /users/me/projects/{uid}/. The uid is checked first: "", ".", "..",
@@ -246,6 +257,184 @@ AVALA_API int avala_project_list(avala_project_iter **out, avala_client *client,
 AVALA_API int avala_project_iter_next(avala_project **out, avala_project_iter *it,
                                       avala_error **out_err);
 AVALA_API void avala_project_iter_free(avala_project_iter *it);
+
+/* ---- Resource objects (tasks, exports, agents, quality targets, ...) --- */
+
+/* One object the API returned: a task, an export, an agent, an agent
+ * execution, a quality target, an evaluation, a dataset, or the free-form
+ * answer of a call such as avala_agent_test. Every field the server sent is
+ * kept. Immutable; read from any thread.
+ *
+ * Why one handle type rather than one per resource: the resources share every
+ * accessor, new fields need no ABI change, and FFI users declare one set of
+ * functions. avala_object_kind says which resource an object is. */
+typedef struct avala_object avala_object;
+
+typedef enum avala_object_kind {
+  AVALA_OBJECT_OTHER = 0, /* a free-form JSON object (e.g. an agent test result) */
+  AVALA_OBJECT_TASK = 1,
+  AVALA_OBJECT_EXPORT = 2,
+  AVALA_OBJECT_AGENT = 3,
+  AVALA_OBJECT_AGENT_EXECUTION = 4,
+  AVALA_OBJECT_QUALITY_TARGET = 5,
+  AVALA_OBJECT_QUALITY_TARGET_EVALUATION = 6,
+  AVALA_OBJECT_DATASET = 7
+} avala_object_kind;
+
+AVALA_API void avala_object_free(avala_object *obj);
+/* A copy, owned by the caller. */
+AVALA_API int avala_object_clone(avala_object **out, const avala_object *obj);
+AVALA_API avala_object_kind avala_object_kind_of(const avala_object *obj);
+/* A string field ("uid", "name", "status", "created_at", ...). Borrowed; NULL
+ * when the field is absent, null, or not a string. */
+AVALA_API const char *avala_object_string(const avala_object *obj, const char *field);
+/* Numeric and boolean fields. AVALA_OK and *out set when the field holds a
+ * value of that type (an integral number for _int; any number for _double);
+ * otherwise AVALA_E_INVALID_ARGUMENT and *out untouched. *out of _bool is 0 or 1. */
+AVALA_API int avala_object_int(int64_t *out, const avala_object *obj, const char *field);
+AVALA_API int avala_object_double(double *out, const avala_object *obj, const char *field);
+AVALA_API int avala_object_bool(int *out, const avala_object *obj, const char *field);
+/* The whole object as compact JSON. Borrowed. */
+AVALA_API const char *avala_object_json(const avala_object *obj);
+/* One field as JSON text (e.g. "[\"task.completed\"]", "0.5", "null"), or NULL
+ * when the object has no such field. Borrowed. */
+AVALA_API const char *avala_object_field_json(const avala_object *obj, const char *field);
+
+/* One page of objects, or the items of an endpoint that answers a bare array
+ * (then both cursors are NULL and has_more is 0). Immutable. */
+typedef struct avala_page avala_page;
+AVALA_API void avala_page_free(avala_page *page);
+AVALA_API size_t avala_page_count(const avala_page *page);
+/* Item i, borrowed until the page is freed; NULL if out of range. */
+AVALA_API const avala_object *avala_page_item(const avala_page *page, size_t i);
+AVALA_API const char *avala_page_next_cursor(const avala_page *page);
+AVALA_API const char *avala_page_previous_cursor(const avala_page *page);
+AVALA_API int avala_page_has_more(const avala_page *page);
+
+/* Lazily walks every object of a list across pages; same rules as
+ * avala_project_iter (one page in memory, same-origin `next` only, resumable
+ * after an error). One thread at a time. */
+typedef struct avala_iter avala_iter;
+/* AVALA_OK with *out owned by the caller (avala_object_free), AVALA_ITER_END
+ * when done, or a negative code. */
+AVALA_API int avala_iter_next(avala_object **out, avala_iter *it, avala_error **out_err);
+AVALA_API void avala_iter_free(avala_iter *it);
+
+/* Every uid below is checked like avala_project_get's (AVALA_E_INVALID_ARGUMENT,
+ * nothing sent). Every _list creates an iterator and sends nothing yet; every
+ * _list_page fetches exactly one page. opts may be NULL. */
+
+/* ---- Tasks -------------------------------------------------------------- */
+/* GET /tasks/  — filters: "project", "status". */
+AVALA_API int avala_task_list(avala_iter **out, avala_client *client, const avala_list_options *opts,
+                              avala_error **out_err);
+AVALA_API int avala_task_list_page(avala_page **out, avala_client *client,
+                                   const avala_list_options *opts, avala_error **out_err);
+/* GET /tasks/{uid}/ */
+AVALA_API int avala_task_get(avala_object **out, avala_client *client, const char *uid,
+                             avala_error **out_err);
+
+/* ---- Exports ------------------------------------------------------------ */
+/* GET /exports/  — no filters. */
+AVALA_API int avala_export_list(avala_iter **out, avala_client *client, const avala_list_options *opts,
+                                avala_error **out_err);
+AVALA_API int avala_export_list_page(avala_page **out, avala_client *client,
+                                     const avala_list_options *opts, avala_error **out_err);
+/* POST /exports/ with {"project": uid} or {"dataset": uid}: exactly one of
+ * project and dataset is non-NULL, else AVALA_E_INVALID_ARGUMENT. */
+AVALA_API int avala_export_create(avala_object **out, avala_client *client, const char *project,
+                                  const char *dataset, avala_error **out_err);
+/* GET /exports/{uid}/ */
+AVALA_API int avala_export_get(avala_object **out, avala_client *client, const char *uid,
+                               avala_error **out_err);
+
+/* How avala_export_wait polls. Versioned; 0 fields mean the default. */
+typedef struct avala_wait_options {
+  uint32_t version;    /* AVALA_WAIT_OPTIONS_VERSION */
+  int64_t interval_ms; /* between polls; 0: 2000; below 500 is raised to 500; < 0: invalid */
+  int64_t timeout_ms;  /* overall; 0: 300000; < 0: invalid */
+} avala_wait_options;
+#define AVALA_WAIT_OPTIONS_VERSION 1
+#define AVALA_WAIT_OPTIONS_INIT { AVALA_WAIT_OPTIONS_VERSION, 0, 0 }
+AVALA_API int avala_wait_options_init(avala_wait_options *opts, uint32_t version);
+
+/* Called after each poll, on the calling thread, with the export just
+ * fetched (borrowed for the call) and the seconds since the wait began.
+ * Return AVALA_CONTINUE to keep waiting; anything else stops the wait with
+ * AVALA_E_CANCELLED. */
+typedef int (*avala_export_progress_fn)(const avala_object *export_, double elapsed_s, void *payload);
+
+/* Polls GET /exports/{uid}/ until its status is terminal ("exported" or
+ * "failed") and returns that export — a failed export is a result, not an
+ * error; check its "status". On timeout: AVALA_E_TIMEOUT, the message naming
+ * the last status seen. opts and progress may be NULL. Blocks the calling
+ * thread; a callback (or a separate poll loop over avala_export_get) is how a
+ * caller shows progress or cancels. */
+AVALA_API int avala_export_wait(avala_object **out, avala_client *client, const char *uid,
+                                const avala_wait_options *opts, avala_export_progress_fn progress,
+                                void *payload, avala_error **out_err);
+
+/* ---- Agents ------------------------------------------------------------- */
+/* Create and update take the fields as a JSON object, e.g.
+ * {"name": "qa-bot", "events": ["task.completed"], "is_active": true}.
+ * Accepted fields: name (string, required on create), events (list of
+ * strings), description, callback_url, project (strings), is_active (bool),
+ * task_types (list of strings). An unknown field, a wrong type or a missing
+ * required field gives AVALA_E_INVALID_ARGUMENT and nothing is sent. Update
+ * sends exactly the given fields (PATCH). */
+AVALA_API int avala_agent_list(avala_iter **out, avala_client *client, const avala_list_options *opts,
+                               avala_error **out_err);
+AVALA_API int avala_agent_list_page(avala_page **out, avala_client *client,
+                                    const avala_list_options *opts, avala_error **out_err);
+AVALA_API int avala_agent_get(avala_object **out, avala_client *client, const char *uid,
+                              avala_error **out_err);
+AVALA_API int avala_agent_create(avala_object **out, avala_client *client, const char *fields_json,
+                                 avala_error **out_err);
+AVALA_API int avala_agent_update(avala_object **out, avala_client *client, const char *uid,
+                                 const char *fields_json, avala_error **out_err);
+/* DELETE /agents/{uid}/ (204: nothing returned). */
+AVALA_API int avala_agent_delete(avala_client *client, const char *uid, avala_error **out_err);
+/* GET /agents/{uid}/executions/ */
+AVALA_API int avala_agent_execution_list(avala_iter **out, avala_client *client, const char *agent_uid,
+                                         const avala_list_options *opts, avala_error **out_err);
+AVALA_API int avala_agent_execution_list_page(avala_page **out, avala_client *client,
+                                              const char *agent_uid, const avala_list_options *opts,
+                                              avala_error **out_err);
+/* POST /agents/{uid}/test/ — the server's answer, e.g. {"success": true}. */
+AVALA_API int avala_agent_test(avala_object **out, avala_client *client, const char *uid,
+                               avala_error **out_err);
+
+/* ---- Quality targets (scoped by project) -------------------------------- */
+/* Fields for create/update: name, metric, operator, severity (strings),
+ * threshold (number), is_active, notify_webhook (bool), notify_emails (list
+ * of strings); name, metric and threshold are required on create. */
+AVALA_API int avala_quality_target_list(avala_iter **out, avala_client *client, const char *project,
+                                        const avala_list_options *opts, avala_error **out_err);
+AVALA_API int avala_quality_target_list_page(avala_page **out, avala_client *client,
+                                             const char *project, const avala_list_options *opts,
+                                             avala_error **out_err);
+AVALA_API int avala_quality_target_get(avala_object **out, avala_client *client, const char *project,
+                                       const char *uid, avala_error **out_err);
+AVALA_API int avala_quality_target_create(avala_object **out, avala_client *client, const char *project,
+                                          const char *fields_json, avala_error **out_err);
+AVALA_API int avala_quality_target_update(avala_object **out, avala_client *client, const char *project,
+                                          const char *uid, const char *fields_json,
+                                          avala_error **out_err);
+AVALA_API int avala_quality_target_delete(avala_client *client, const char *project, const char *uid,
+                                          avala_error **out_err);
+/* POST /projects/{project}/quality-targets/evaluate/ — the server answers a
+ * bare array; it comes back as a page without cursors. */
+AVALA_API int avala_quality_target_evaluate(avala_page **out, avala_client *client, const char *project,
+                                            avala_error **out_err);
+
+/* ---- Datasets ----------------------------------------------------------- */
+/* GET /datasets/  — filters: "data_type", "name", "status", "visibility". */
+AVALA_API int avala_dataset_list(avala_iter **out, avala_client *client, const avala_list_options *opts,
+                                 avala_error **out_err);
+AVALA_API int avala_dataset_list_page(avala_page **out, avala_client *client,
+                                      const avala_list_options *opts, avala_error **out_err);
+AVALA_API int avala_dataset_get(avala_object **out, avala_client *client, const char *uid,
+                                avala_error **out_err);
 
 #ifdef __cplusplus
 }

@@ -1,22 +1,10 @@
 // The C ABI over the C++ core. Every entry point runs inside guard(), the one
 // place C++ exceptions become status codes and avala_error objects.
-#include "avala.h"
-
 #include <cstdlib>
 #include <cstring>
 #include <strings.h>
-#include <map>
-#include <memory>
-#include <mutex>
-#include <new>
-#include <string>
-#include <vector>
 
-#include <boost/json/serialize.hpp>
-
-#include "avala/client.hpp"
-#include "avala/error.hpp"
-#include "avala/resources/projects.hpp"
+#include "internal.hpp"
 
 static_assert(static_cast<int>(avala::ProjectStatus::unknown) == AVALA_PROJECT_STATUS_UNKNOWN &&
                   static_cast<int>(avala::ProjectStatus::active) == AVALA_PROJECT_STATUS_ACTIVE &&
@@ -28,123 +16,7 @@ static_assert(static_cast<int>(avala::ProjectStatus::unknown) == AVALA_PROJECT_S
                   static_cast<int>(avala::ProjectStatus::canceled) == AVALA_PROJECT_STATUS_CANCELED,
               "ProjectStatus and avala_project_status_kind must agree");
 
-struct avala_error {
-  int code;
-  std::string message;
-  int32_t http_status;
-  std::string body;
-  double retry_after;
-  int32_t attempts;
-};
-
-struct avala_client {
-  avala::Client client;
-};
-
-struct avala_response {
-  avala::HttpResponse resp;
-};
-
-// An item: the core's Project plus JSON text made on first request and kept,
-// so borrowed strings live as long as the handle. Thread-safe lazy caches.
-struct avala_project {
-  explicit avala_project(avala::Project p) : project(std::move(p)) {}
-  avala::Project project;
-  std::mutex mu;
-  std::unique_ptr<std::string> json;
-  std::map<std::string, std::string, std::less<>> fields;
-};
-
-struct avala_project_page {
-  std::vector<std::unique_ptr<avala_project>> items;
-  std::string next_cursor, previous_cursor;
-  bool has_next_cursor = false, has_previous_cursor = false, has_more = false;
-};
-
-struct avala_project_iter {
-  avala::Paginator<avala::Project> pager;
-};
-
-namespace {
-
-int code_of(avala::ErrorKind k) noexcept {
-  using K = avala::ErrorKind;
-  switch (k) {
-    case K::invalid_argument: return AVALA_E_INVALID_ARGUMENT;
-    case K::config: return AVALA_E_CONFIG;
-    case K::authentication: return AVALA_E_AUTHENTICATION;
-    case K::forbidden: return AVALA_E_FORBIDDEN;
-    case K::not_found: return AVALA_E_NOT_FOUND;
-    case K::validation: return AVALA_E_VALIDATION;
-    case K::rate_limited: return AVALA_E_RATE_LIMITED;
-    case K::server: return AVALA_E_SERVER;
-    case K::api: return AVALA_E_API;
-    case K::redirect: return AVALA_E_REDIRECT;
-    case K::timeout: return AVALA_E_TIMEOUT;
-    case K::network: return AVALA_E_NETWORK;
-    case K::tls: return AVALA_E_TLS;
-    case K::decode: return AVALA_E_DECODE;
-    case K::cross_origin: return AVALA_E_CROSS_ORIGIN;
-    case K::internal: return AVALA_E_INTERNAL;
-  }
-  return AVALA_E_INTERNAL;
-}
-
-int fail(avala_error** out_err, int code, const char* message, int32_t status = 0, const std::string& body = {},
-         double retry_after = -1, int32_t attempts = 0) noexcept {
-  if (out_err != nullptr) {
-    try {
-      *out_err = new avala_error{code, message, status, body, retry_after, attempts};
-    } catch (...) {
-      *out_err = nullptr;  // out of memory: the code still tells the story
-    }
-  }
-  return code;
-}
-
-template <class F>
-int guard(avala_error** out_err, F&& body) noexcept {
-  if (out_err != nullptr) *out_err = nullptr;
-  try {
-    return body();
-  } catch (const avala::Error& e) {
-    return fail(out_err, code_of(e.kind()), e.what(), e.http_status(), e.body(), e.retry_after().value_or(-1.0),
-                e.attempts());
-  } catch (const std::bad_alloc&) {
-    return fail(out_err, AVALA_E_NO_MEMORY, "out of memory");
-  } catch (const std::exception& e) {
-    std::string msg = std::string("internal error in libavala: ") + e.what();
-    return fail(out_err, AVALA_E_INTERNAL, msg.c_str());
-  } catch (...) {
-    return fail(out_err, AVALA_E_INTERNAL, "internal error in libavala");
-  }
-}
-
-int invalid(avala_error** out_err, const char* what) noexcept {
-  if (out_err != nullptr) *out_err = nullptr;
-  return fail(out_err, AVALA_E_INVALID_ARGUMENT, what);
-}
-
-const char* c_str_or_null(std::optional<std::string_view> v) noexcept {
-  // Boost.JSON strings are NUL-terminated, so a view of one is a C string.
-  return v ? v->data() : nullptr;
-}
-
-std::optional<std::string> opt_str(const char* s) {
-  if (s == nullptr) return std::nullopt;
-  return std::string(s);
-}
-
-avala::ListParams list_params(const avala_list_options* opts) {
-  avala::ListParams p;
-  if (opts == nullptr) return p;
-  if (opts->version < 1) throw avala::Error(avala::ErrorKind::invalid_argument, "list options have no version");
-  if (opts->limit > 0) p.limit = opts->limit;
-  if (opts->cursor != nullptr) p.cursor = opts->cursor;
-  return p;
-}
-
-}  // namespace
+using namespace capi;
 
 extern "C" {
 
@@ -174,6 +46,7 @@ const char* avala_status_name(int status) {
     case AVALA_E_CROSS_ORIGIN: return "cross_origin";
     case AVALA_E_NO_MEMORY: return "no_memory";
     case AVALA_E_INTERNAL: return "internal";
+    case AVALA_E_CANCELLED: return "cancelled";
     default: return "unknown";
   }
 }
@@ -304,30 +177,13 @@ avala_project_status_kind avala_project_status_kind_of(const avala_project* p) {
 }
 
 const char* avala_project_json(const avala_project* p) {
-  if (p == nullptr) return nullptr;
-  auto* self = const_cast<avala_project*>(p);  // caches only; the value never changes
-  try {
-    std::lock_guard lock(self->mu);
-    if (!self->json) self->json = std::make_unique<std::string>(boost::json::serialize(p->project.json()));
-    return self->json->c_str();
-  } catch (...) {
-    return nullptr;
-  }
+  // The value never changes; the cache is the only mutable part.
+  return p ? const_cast<avala_project*>(p)->cache.whole(p->project.json()) : nullptr;
 }
 
 const char* avala_project_field_json(const avala_project* p, const char* field) {
   if (p == nullptr || field == nullptr) return nullptr;
-  auto* self = const_cast<avala_project*>(p);
-  try {
-    const boost::json::value* v = p->project.json().if_contains(field);
-    if (v == nullptr) return nullptr;
-    std::lock_guard lock(self->mu);
-    auto it = self->fields.find(std::string_view(field));
-    if (it == self->fields.end()) it = self->fields.emplace(field, boost::json::serialize(*v)).first;
-    return it->second.c_str();
-  } catch (...) {
-    return nullptr;
-  }
+  return const_cast<avala_project*>(p)->cache.field(p->project.json(), field);
 }
 
 int avala_list_options_init(avala_list_options* opts, uint32_t version) {
@@ -357,15 +213,7 @@ int avala_project_list_page(avala_project_page** out, avala_client* client, cons
     auto result = std::make_unique<avala_project_page>();
     result->items.reserve(page.items.size());
     for (auto& item : page.items) result->items.push_back(std::make_unique<avala_project>(std::move(item)));
-    result->has_more = page.has_more();
-    if (page.next_cursor) {
-      result->next_cursor = *page.next_cursor;
-      result->has_next_cursor = true;
-    }
-    if (page.previous_cursor) {
-      result->previous_cursor = *page.previous_cursor;
-      result->has_previous_cursor = true;
-    }
+    result->cursors = Cursors::of(page);
     *out = result.release();
     return AVALA_OK;
   });
@@ -380,14 +228,14 @@ const avala_project* avala_project_page_item(const avala_project_page* page, siz
 }
 
 const char* avala_project_page_next_cursor(const avala_project_page* page) {
-  return page && page->has_next_cursor ? page->next_cursor.c_str() : nullptr;
+  return page ? page->cursors.next_c() : nullptr;
 }
 
 const char* avala_project_page_previous_cursor(const avala_project_page* page) {
-  return page && page->has_previous_cursor ? page->previous_cursor.c_str() : nullptr;
+  return page ? page->cursors.previous_c() : nullptr;
 }
 
-int avala_project_page_has_more(const avala_project_page* page) { return page && page->has_more ? 1 : 0; }
+int avala_project_page_has_more(const avala_project_page* page) { return page && page->cursors.has_more ? 1 : 0; }
 
 int avala_project_list(avala_project_iter** out, avala_client* client, const avala_list_options* opts,
                        avala_error** out_err) {

@@ -27,6 +27,7 @@ std::string_view to_string(ErrorKind kind) noexcept {
     case ErrorKind::tls: return "tls";
     case ErrorKind::decode: return "decode";
     case ErrorKind::cross_origin: return "cross_origin";
+    case ErrorKind::cancelled: return "cancelled";
     case ErrorKind::internal: return "internal";
   }
   return "internal";

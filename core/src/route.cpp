@@ -11,13 +11,15 @@ std::string expand(const BaseUrl& base, const Route& route, std::initializer_lis
   boost::urls::url u;
   std::string path = base.path;
   auto id = ids.begin();
+  std::size_t n = 0;
   std::string_view tmpl = route.path;
   for (std::size_t pos; (pos = tmpl.find("{}")) != std::string_view::npos;) {
     path.append(tmpl.substr(0, pos));
     if (id == ids.end()) throw Error(ErrorKind::internal, "route is missing an id");
-    check_path_segment(*id, route.what);
+    check_path_segment(*id, n < route.what.size() && !route.what[n].empty() ? route.what[n] : "id");
     path.append(boost::urls::encode(*id, boost::urls::pchars));
     ++id;
+    ++n;
     tmpl.remove_prefix(pos + 2);
   }
   path.append(tmpl);

@@ -25,6 +25,7 @@ enum class ErrorKind {
   tls,
   decode,
   cross_origin,
+  cancelled,  // a caller's callback asked to stop
   internal,
 };
 

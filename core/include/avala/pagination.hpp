@@ -4,6 +4,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -45,15 +46,32 @@ struct Page {
   bool has_more() const noexcept { return next.has_value(); }
 };
 
-// T::from_json(boost::json::object&&) builds an item (and may throw Error(decode)).
+// Builds an item from a JSON object; may throw Error(decode).
 template <class T>
-Page<T> make_page(RawPage raw) {
-  Page<T> page;
-  page.items.reserve(raw.results.size());
-  for (auto& v : raw.results) {
-    if (!v.is_object()) throw Error(ErrorKind::decode, "a page item is not a JSON object");
-    page.items.push_back(T::from_json(std::move(v.get_object())));
+using Decoder = std::function<T(boost::json::object&&)>;
+
+// The default decoder: T::from_json.
+template <class T>
+Decoder<T> from_json_decoder() {
+  return [](boost::json::object&& o) { return T::from_json(std::move(o)); };
+}
+
+// Decodes each element of a JSON array (a page's results, or a bare-array answer).
+template <class T>
+std::vector<T> decode_items(boost::json::array& arr, const Decoder<T>& decode) {
+  std::vector<T> items;
+  items.reserve(arr.size());
+  for (auto& v : arr) {
+    if (!v.is_object()) throw Error(ErrorKind::decode, "a list item is not a JSON object");
+    items.push_back(decode(std::move(v.get_object())));
   }
+  return items;
+}
+
+template <class T>
+Page<T> make_page(RawPage raw, const Decoder<T>& decode = from_json_decoder<T>()) {
+  Page<T> page;
+  page.items = decode_items(raw.results, decode);
   if (raw.next) page.next_cursor = cursor_from_link(*raw.next);
   if (raw.previous) page.previous_cursor = cursor_from_link(*raw.previous);
   page.next = std::move(raw.next);
@@ -63,9 +81,9 @@ Page<T> make_page(RawPage raw) {
 
 template <class T>
 Page<T> fetch_page(const Client& client, const Route& route, std::initializer_list<std::string_view> ids,
-                   const ListParams& params) {
+                   const ListParams& params, const Decoder<T>& decode = from_json_decoder<T>()) {
   auto resp = client.send(route.method, expand(client.base_url(), route, ids, list_query(params)));
-  return make_page<T>(decode_page(resp.body));
+  return make_page<T>(decode_page(resp.body), decode);
 }
 
 template <class T>
@@ -80,8 +98,8 @@ T fetch_one(const Client& client, const Route& route, std::initializer_list<std:
 template <class T>
 class Paginator {
  public:
-  Paginator(Client client, std::string first_target)
-      : client_(std::move(client)), target_(std::move(first_target)) {}
+  Paginator(Client client, std::string first_target, Decoder<T> decode = from_json_decoder<T>())
+      : client_(std::move(client)), target_(std::move(first_target)), decode_(std::move(decode)) {}
 
   std::optional<T> next() {
     while (pos_ == items_.size()) {
@@ -92,7 +110,7 @@ class Paginator {
       }
       if (!target_) return std::nullopt;
       auto resp = client_.send("GET", *target_);
-      Page<T> page = make_page<T>(decode_page(resp.body));
+      Page<T> page = make_page<T>(decode_page(resp.body), decode_);
       items_ = std::move(page.items);
       pos_ = 0;
       target_.reset();
@@ -105,6 +123,7 @@ class Paginator {
   Client client_;
   std::optional<std::string> target_;  // the next request, already checked
   std::optional<std::string> link_;    // the server's `next`, not yet checked
+  Decoder<T> decode_;
   std::vector<T> items_;
   std::size_t pos_ = 0;
 };

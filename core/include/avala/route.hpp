@@ -2,6 +2,7 @@
 // query keys, executed by the generic functions in pagination.hpp.
 #pragma once
 
+#include <array>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -16,7 +17,7 @@ namespace avala {
 struct Route {
   std::string_view method;
   std::string_view path;  // relative to the base path; "{}" marks a caller id
-  std::string_view what;  // names the ids in errors, e.g. "project uid"
+  std::array<std::string_view, 2> what;  // names the ids in errors, e.g. "project uid"
 };
 
 using Query = std::vector<std::pair<std::string, std::string>>;

@@ -36,8 +36,8 @@ class Project {
 
 namespace projects {
 
-inline constexpr Route kList{"GET", "/users/me/projects/", "project uid"};
-inline constexpr Route kGet{"GET", "/users/me/projects/{}/", "project uid"};
+inline constexpr Route kList{"GET", "/users/me/projects/", {"project uid"}};
+inline constexpr Route kGet{"GET", "/users/me/projects/{}/", {"project uid"}};
 
 Page<Project> list(const Client& client, const ListParams& params = {});
 Project get(const Client& client, std::string_view uid);

@@ -1,0 +1,206 @@
+// Internal to the C ABI's implementation: handle structs and the guard that
+// turns C++ exceptions into status codes. Not installed.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json/serialize.hpp>
+
+#include "avala.h"
+#include "avala/client.hpp"
+#include "avala/error.hpp"
+#include "avala/object.hpp"
+#include "avala/pagination.hpp"
+#include "avala/resources/projects.hpp"
+
+struct avala_error {
+  int code;
+  std::string message;
+  int32_t http_status;
+  std::string body;
+  double retry_after;
+  int32_t attempts;
+};
+
+struct avala_client {
+  avala::Client client;
+};
+
+struct avala_response {
+  avala::HttpResponse resp;
+};
+
+namespace capi {
+
+// JSON text of an item, made on first request and kept so borrowed strings
+// live as long as the handle. Thread-safe; NULL on failure (out of memory).
+class JsonCache {
+ public:
+  const char* whole(const boost::json::object& obj) noexcept {
+    try {
+      std::lock_guard lock(mu_);
+      if (!json_) json_ = std::make_unique<std::string>(boost::json::serialize(obj));
+      return json_->c_str();
+    } catch (...) {
+      return nullptr;
+    }
+  }
+  const char* field(const boost::json::object& obj, const char* name) noexcept {
+    try {
+      const boost::json::value* v = obj.if_contains(name);
+      if (v == nullptr) return nullptr;
+      std::lock_guard lock(mu_);
+      auto it = fields_.find(std::string_view(name));
+      if (it == fields_.end()) it = fields_.emplace(name, boost::json::serialize(*v)).first;
+      return it->second.c_str();
+    } catch (...) {
+      return nullptr;
+    }
+  }
+
+ private:
+  std::mutex mu_;
+  std::unique_ptr<std::string> json_;
+  std::map<std::string, std::string, std::less<>> fields_;
+};
+
+// A page's cursors, as C strings or NULL.
+struct Cursors {
+  std::optional<std::string> next, previous;
+  bool has_more = false;
+  template <class Page>
+  static Cursors of(Page& page) {
+    return {std::move(page.next_cursor), std::move(page.previous_cursor), page.has_more()};
+  }
+  const char* next_c() const noexcept { return next ? next->c_str() : nullptr; }
+  const char* previous_c() const noexcept { return previous ? previous->c_str() : nullptr; }
+};
+
+}  // namespace capi
+
+struct avala_project {
+  explicit avala_project(avala::Project p) : project(std::move(p)) {}
+  avala::Project project;
+  capi::JsonCache cache;
+};
+
+struct avala_object {
+  explicit avala_object(avala::Object o) : object(std::move(o)) {}
+  avala::Object object;
+  capi::JsonCache cache;
+};
+
+struct avala_page {
+  std::vector<std::unique_ptr<avala_object>> items;
+  capi::Cursors cursors;
+};
+
+struct avala_iter {
+  avala::Paginator<avala::Object> pager;
+};
+
+struct avala_project_page {
+  std::vector<std::unique_ptr<avala_project>> items;
+  capi::Cursors cursors;
+};
+
+struct avala_project_iter {
+  avala::Paginator<avala::Project> pager;
+};
+
+namespace capi {
+
+inline int code_of(avala::ErrorKind k) noexcept {
+  using K = avala::ErrorKind;
+  switch (k) {
+    case K::invalid_argument: return AVALA_E_INVALID_ARGUMENT;
+    case K::config: return AVALA_E_CONFIG;
+    case K::authentication: return AVALA_E_AUTHENTICATION;
+    case K::forbidden: return AVALA_E_FORBIDDEN;
+    case K::not_found: return AVALA_E_NOT_FOUND;
+    case K::validation: return AVALA_E_VALIDATION;
+    case K::rate_limited: return AVALA_E_RATE_LIMITED;
+    case K::server: return AVALA_E_SERVER;
+    case K::api: return AVALA_E_API;
+    case K::redirect: return AVALA_E_REDIRECT;
+    case K::timeout: return AVALA_E_TIMEOUT;
+    case K::network: return AVALA_E_NETWORK;
+    case K::tls: return AVALA_E_TLS;
+    case K::decode: return AVALA_E_DECODE;
+    case K::cross_origin: return AVALA_E_CROSS_ORIGIN;
+    case K::cancelled: return AVALA_E_CANCELLED;
+    case K::internal: return AVALA_E_INTERNAL;
+  }
+  return AVALA_E_INTERNAL;
+}
+
+inline int fail(avala_error** out_err, int code, const char* message, int32_t status = 0, const std::string& body = {},
+         double retry_after = -1, int32_t attempts = 0) noexcept {
+  if (out_err != nullptr) {
+    try {
+      *out_err = new avala_error{code, message, status, body, retry_after, attempts};
+    } catch (...) {
+      *out_err = nullptr;  // out of memory: the code still tells the story
+    }
+  }
+  return code;
+}
+
+template <class F>
+int guard(avala_error** out_err, F&& body) noexcept {
+  if (out_err != nullptr) *out_err = nullptr;
+  try {
+    return body();
+  } catch (const avala::Error& e) {
+    return fail(out_err, code_of(e.kind()), e.what(), e.http_status(), e.body(), e.retry_after().value_or(-1.0),
+                e.attempts());
+  } catch (const std::bad_alloc&) {
+    return fail(out_err, AVALA_E_NO_MEMORY, "out of memory");
+  } catch (const std::exception& e) {
+    std::string msg = std::string("internal error in libavala: ") + e.what();
+    return fail(out_err, AVALA_E_INTERNAL, msg.c_str());
+  } catch (...) {
+    return fail(out_err, AVALA_E_INTERNAL, "internal error in libavala");
+  }
+}
+
+inline int invalid(avala_error** out_err, const char* what) noexcept {
+  if (out_err != nullptr) *out_err = nullptr;
+  return fail(out_err, AVALA_E_INVALID_ARGUMENT, what);
+}
+
+inline const char* c_str_or_null(std::optional<std::string_view> v) noexcept {
+  // Boost.JSON strings are NUL-terminated, so a view of one is a C string.
+  return v ? v->data() : nullptr;
+}
+
+inline std::optional<std::string> opt_str(const char* s) {
+  if (s == nullptr) return std::nullopt;
+  return std::string(s);
+}
+
+inline avala::ListParams list_params(const avala_list_options* opts) {
+  avala::ListParams p;
+  if (opts == nullptr) return p;
+  if (opts->version < 1) throw avala::Error(avala::ErrorKind::invalid_argument, "list options have no version");
+  if (opts->limit > 0) p.limit = opts->limit;
+  if (opts->cursor != nullptr) p.cursor = opts->cursor;
+  if (opts->version >= 2 && opts->filters != nullptr) {
+    for (const char* const* f = opts->filters; *f != nullptr; f += 2) {
+      if (f[1] == nullptr) {
+        throw avala::Error(avala::ErrorKind::invalid_argument,
+                           std::string("filter '") + f[0] + "' has no value (filters are name, value pairs)");
+      }
+      p.filters.emplace_back(f[0], f[1]);
+    }
+  }
+  return p;
+}
+
+}  // namespace capi

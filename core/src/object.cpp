@@ -1,0 +1,12 @@
+#include "avala/object.hpp"
+
+namespace avala {
+
+Object Object::decode(const Schema& schema, boost::json::object obj) {
+  for (std::string_view key : schema.required) {
+    if (!key.empty()) required_string(obj, key, schema.name);
+  }
+  return Object(schema.kind, std::move(obj));
+}
+
+}  // namespace avala
