@@ -123,11 +123,15 @@ typedef struct avala_client_options {
   const char *ca_file;       /* PEM bundle to trust instead of the system store */
   const char *user_agent_suffix; /* appended to "avala-cpp/<version>", e.g. "python/3.11" */
   int32_t max_retries;       /* < 0: default (2) */
+  /* v2: 1 = client-side rate limiting: when the X-RateLimit-Remaining of the
+   * current window reaches 0, calls wait (on their own thread) until
+   * X-RateLimit-Reset instead of collecting 429s. 0: off (the default). */
+  int32_t rate_limit;
 } avala_client_options;
 
-#define AVALA_CLIENT_OPTIONS_VERSION 1
+#define AVALA_CLIENT_OPTIONS_VERSION 2
 #define AVALA_CLIENT_OPTIONS_INIT \
-  { AVALA_CLIENT_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL, -1 }
+  { AVALA_CLIENT_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL, -1, 0 }
 
 /* Fills *opts with defaults for the given version. */
 AVALA_API int avala_client_options_init(avala_client_options *opts, uint32_t version);

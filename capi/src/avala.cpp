@@ -1,5 +1,6 @@
 // The C ABI over the C++ core. Every entry point runs inside guard(), the one
 // place C++ exceptions become status codes and avala_error objects.
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <strings.h>
@@ -67,8 +68,10 @@ void avala_string_free(char* s) { std::free(s); }
 
 int avala_client_options_init(avala_client_options* opts, uint32_t version) {
   if (opts == nullptr || version < 1 || version > AVALA_CLIENT_OPTIONS_VERSION) return AVALA_E_INVALID_ARGUMENT;
-  *opts = avala_client_options AVALA_CLIENT_OPTIONS_INIT;
-  opts->version = version;
+  avala_client_options def = AVALA_CLIENT_OPTIONS_INIT;
+  def.version = version;
+  // A caller built against version 1 has a shorter struct: write only its fields.
+  std::memcpy(opts, &def, version == 1 ? offsetof(avala_client_options, rate_limit) : sizeof def);
   return AVALA_OK;
 }
 
@@ -85,6 +88,7 @@ int avala_client_new(avala_client** out, const avala_client_options* opts, avala
       o.ca_file = opt_str(opts->ca_file);
       if (opts->user_agent_suffix != nullptr) o.user_agent_suffix = opts->user_agent_suffix;
       if (opts->max_retries >= 0) o.max_retries = opts->max_retries;
+      if (opts->version >= 2) o.rate_limit = opts->rate_limit != 0;
     }
     *out = new avala_client{avala::Client(std::move(o))};
     return AVALA_OK;
@@ -188,8 +192,10 @@ const char* avala_project_field_json(const avala_project* p, const char* field) 
 
 int avala_list_options_init(avala_list_options* opts, uint32_t version) {
   if (opts == nullptr || version < 1 || version > AVALA_LIST_OPTIONS_VERSION) return AVALA_E_INVALID_ARGUMENT;
-  *opts = avala_list_options AVALA_LIST_OPTIONS_INIT;
-  opts->version = version;
+  avala_list_options def = AVALA_LIST_OPTIONS_INIT;
+  def.version = version;
+  // Version 1 callers have no `filters` field.
+  std::memcpy(opts, &def, version == 1 ? offsetof(avala_list_options, filters) : sizeof def);
   return AVALA_OK;
 }
 

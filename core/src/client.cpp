@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "avala/error.hpp"
+#include "avala/rate_limiter.hpp"
 #include "avala/redact.hpp"
 #include "avala/retry.hpp"
 #include "transport_error.hpp"
@@ -48,6 +49,7 @@ struct Client::Impl {
   mutable std::mutex mu;  // guards rate and rng
   RateLimitInfo rate;
   std::mt19937_64 rng{std::random_device{}()};
+  std::unique_ptr<RateLimiter> limiter;  // only when asked for
 
   Impl(std::string key, BaseUrl b, std::chrono::milliseconds t, int max_retries, std::string user_agent,
        TransportOptions topts)
@@ -60,9 +62,9 @@ struct Client::Impl {
     auto limit = to_int(r.header("X-RateLimit-Limit"));
     auto remaining = to_int(r.header("X-RateLimit-Remaining"));
     auto reset = to_int(r.header("X-RateLimit-Reset"));
-    if (!limit && !remaining && !reset) return;
+    if (limiter) limiter->update(limit, remaining, reset);
     std::lock_guard lock(mu);
-    rate = {limit, remaining, reset};
+    rate = {limit, remaining, reset};  // absent headers clear stale figures
   }
 
   void pause(int retry_no, std::optional<double> retry_after) {
@@ -107,6 +109,7 @@ Client::Client(ClientOptions o, const EnvLookup& env) {
   TransportOptions topts{base, o.ca_file, o.max_body_bytes};
   impl_ = std::make_shared<Impl>(std::move(key), std::move(base), timeout, retries, std::move(ua),
                                  std::move(topts));
+  if (o.rate_limit) impl_->limiter = std::make_unique<RateLimiter>();
 }
 
 const BaseUrl& Client::base_url() const noexcept { return impl_->base; }
@@ -127,6 +130,7 @@ HttpResponse Client::send(std::string_view method, std::string target, std::opti
   for (int attempt = 1;; ++attempt) {
     const bool may_retry = attempt <= s.retry.max_retries;
     HttpResponse resp;
+    if (s.limiter) s.limiter->acquire();
     try {
       resp = s.transport.send(req, Clock::now() + s.timeout);
     } catch (const TransportError& e) {

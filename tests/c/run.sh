@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Installs the build into a temporary prefix, compiles list_projects.c against
+# Installs the build into a temporary prefix, compiles tests/c/PROGRAM.c against
 # the INSTALLED header and library (found through pkg-config, as a user would)
 # with -std=c11 -Wall -Wextra -Werror -pedantic, and runs it.
-# usage: run.sh BUILD_DIR SRC_DIR [EXPECTED_COUNT=1000]
+# usage: run.sh BUILD_DIR SRC_DIR PROGRAM [EXPECTED_COUNT=1000]
 # Needs AVALA_BASE_URL, AVALA_API_KEY, AVALA_ALLOW_INSECURE_BASE_URL (see
 # tests/with_emulator.sh).
 set -euo pipefail
-build=$(cd "$1" && pwd) src=$(cd "$2" && pwd) expected=${3:-1000}
+build=$(cd "$1" && pwd) src=$(cd "$2" && pwd) program=$3 expected=${4:-1000}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/avala-c11.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 prefix=$tmp/prefix
@@ -46,15 +46,15 @@ for std in c99 c11; do
 done
 
 # shellcheck disable=SC2046  # pkg-config output is meant to be split
-"$cc" -std=c11 -Wall -Wextra -Werror -pedantic "${extra_flags[@]}" "$src/tests/c/list_projects.c" -o "$tmp/list_projects" \
+"$cc" -std=c11 -Wall -Wextra -Werror -pedantic "${extra_flags[@]}" "$src/tests/c/$program.c" -o "$tmp/$program" \
   $("${pkgconf[@]}" --cflags --libs avala) -Wl,-rpath,"$libdir"
 
 export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 # It must run against the installed copy, not the build tree's.
-loaded=$(ldd "$tmp/list_projects" | awk '/libavala/ { print $3; exit }')
+loaded=$(ldd "$tmp/$program" | awk '/libavala/ { print $3; exit }')
 if [ -z "$loaded" ] || [ "$(readlink -f "$(dirname "$loaded")")" != "$(readlink -f "$libdir")" ]; then
-  echo "run.sh: list_projects does not load libavala from $libdir:" >&2
-  ldd "$tmp/list_projects" >&2
+  echo "run.sh: $program does not load libavala from $libdir:" >&2
+  ldd "$tmp/$program" >&2
   exit 1
 fi
-"$tmp/list_projects" "$expected"
+"$tmp/$program" "$expected"

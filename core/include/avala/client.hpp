@@ -25,6 +25,7 @@ struct ClientOptions {
   std::optional<std::string> ca_file;
   std::string user_agent_suffix;        // appended to "avala-cpp/<version>"
   std::optional<int> max_retries;       // default 2
+  bool rate_limit = false;              // wait for X-RateLimit-Reset when the budget is spent
   std::size_t max_body_bytes = 64u << 20;
 };
 
