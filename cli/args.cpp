@@ -6,19 +6,17 @@
 
 namespace avala_cli {
 
-void OptionValues::set(std::string_view name, std::string value) {
-    for (auto& [n, v] : values_)
-        if (n == name) {
-            v = std::move(value);
-            return;
-        }
-    values_.emplace_back(name, std::move(value));
+const std::string* OptionValues::find(std::string_view name) const {
+    for (auto it = values_.rbegin(); it != values_.rend(); ++it)
+        if (it->first == name) return &it->second;
+    return nullptr;
 }
 
-const std::string* OptionValues::find(std::string_view name) const {
+std::vector<std::string> OptionValues::all(std::string_view name) const {
+    std::vector<std::string> out;
     for (const auto& [n, v] : values_)
-        if (n == name) return &v;
-    return nullptr;
+        if (n == name) out.push_back(v);
+    return out;
 }
 
 std::optional<std::string> OptionValues::get(std::string_view name) const {
@@ -38,6 +36,12 @@ const OptionSpec* find_short(std::span<const OptionSpec> options, char c) {
     for (const auto& o : options)
         if (o.short_name != 0 && o.short_name == c) return &o;
     return nullptr;
+}
+
+bool is_in(std::span<const OptionSpec> options, const OptionSpec* o) {
+    for (const auto& x : options)
+        if (&x == o) return true;
+    return false;
 }
 
 std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
@@ -78,11 +82,11 @@ Invocation parse_command_line(std::span<const std::string_view> args, const CliS
                     inline_value = name.substr(eq + 1);
                     name = name.substr(0, eq);
                 }
-                opt = find_long(spec.global_options, name);
-                if (!opt) opt = find_long(command_options, name);
+                opt = find_long(command_options, name);
+                if (!opt) opt = find_long(spec.global_options, name);
             } else {
-                opt = find_short(spec.global_options, arg[1]);
-                if (!opt) opt = find_short(command_options, arg[1]);
+                opt = find_short(command_options, arg[1]);
+                if (!opt) opt = find_short(spec.global_options, arg[1]);
                 if (opt && arg.size() > 2) inline_value = arg.substr(2);  // -ojson
             }
             if (!opt) {
@@ -92,16 +96,17 @@ Invocation parse_command_line(std::span<const std::string_view> args, const CliS
                 throw UsageError("unknown option " + quoted(arg) + where);
             }
 
+            OptionValues& values = is_in(command_options, opt) ? inv.options : inv.global_options;
             if (opt->metavar.empty()) {
                 if (inline_value) throw UsageError("option " + display_name(*opt) + " takes no value");
-                inv.options.set(opt->name, "");
+                values.add(opt->name, "");
             } else if (inline_value) {
-                inv.options.set(opt->name, std::string(*inline_value));
+                values.add(opt->name, std::string(*inline_value));
             } else {
                 if (i + 1 >= args.size())
                     throw UsageError("option " + display_name(*opt) + " needs a value (" +
                                      std::string(opt->metavar) + ")");
-                inv.options.set(opt->name, std::string(args[++i]));
+                values.add(opt->name, std::string(args[++i]));
             }
             continue;
         }
@@ -131,8 +136,8 @@ Invocation parse_command_line(std::span<const std::string_view> args, const CliS
         }
     }
 
-    inv.help = help_command || inv.options.has("help");
-    inv.version = inv.options.has("version");
+    inv.help = help_command || inv.global_options.has("help");
+    inv.version = inv.global_options.has("version");
     if (inv.help || inv.version) return inv;
 
     if (!inv.resource) throw UsageError("missing command");
@@ -164,6 +169,14 @@ double parse_positive_seconds(std::string_view text, std::string_view option) {
         v <= 0 || v > kMax)
         throw UsageError("option --" + std::string(option) + " needs a positive number of seconds, got " +
                          quoted(text));
+    return v;
+}
+
+double parse_number(std::string_view text, std::string_view option) {
+    double v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(v))
+        throw UsageError("option --" + std::string(option) + " needs a number, got " + quoted(text));
     return v;
 }
 

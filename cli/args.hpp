@@ -49,13 +49,15 @@ struct CliSpec {
     std::span<const ResourceSpec> resources;
 };
 
-// The options given on the command line; the last of a repeated one wins.
+// The options given on the command line, in order. get() gives the last of a
+// repeated option; all() every value (for options such as --event E...).
 // Flags have the value "".
 class OptionValues {
 public:
-    void set(std::string_view name, std::string value);
+    void add(std::string_view name, std::string value) { values_.emplace_back(name, std::move(value)); }
     bool has(std::string_view name) const { return find(name) != nullptr; }
     std::optional<std::string> get(std::string_view name) const;
+    std::vector<std::string> all(std::string_view name) const;
 
 private:
     const std::string* find(std::string_view name) const;
@@ -63,7 +65,12 @@ private:
 };
 
 struct Invocation {
-    OptionValues options;  // global and command options together
+    // Kept apart because a command may have an option named like a global one
+    // (`exports wait --timeout` is the wait's, `--timeout` before the command
+    // is the per-request deadline): after the command's name, its own options
+    // win.
+    OptionValues global_options;
+    OptionValues options;  // the command's
     const ResourceSpec* resource = nullptr;
     const CommandSpec* command = nullptr;
     std::vector<std::string> arguments;  // the command's positional arguments
@@ -72,7 +79,8 @@ struct Invocation {
 };
 
 // Parses argv[1..]. Global options may appear anywhere; a command's options
-// after the command's name. "--" ends options. Throws UsageError.
+// after the command's name, where they win over a global option of the same
+// name. "--" ends options. Throws UsageError.
 Invocation parse_command_line(std::span<const std::string_view> args, const CliSpec& spec);
 
 // Help for whatever the invocation names: the tool, a resource or a command.
@@ -81,5 +89,6 @@ std::string help_text(const Invocation& inv, const CliSpec& spec);
 // Strict number parsing for option values; UsageError names the option.
 std::int32_t parse_positive_int(std::string_view text, std::string_view option);
 double parse_positive_seconds(std::string_view text, std::string_view option);
+double parse_number(std::string_view text, std::string_view option);  // any finite number
 
 }  // namespace avala_cli

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "args.hpp"
 #include "output.hpp"
@@ -25,7 +26,9 @@ public:
     Format format() const { return format_; }
     avala::Client& client();
 
+    // The command's options (global ones are read by the constructor).
     std::optional<std::string> option(std::string_view name) const { return inv_.options.get(name); }
+    std::vector<std::string> options(std::string_view name) const { return inv_.options.all(name); }
     bool flag(std::string_view name) const { return inv_.options.has(name); }
     const std::string& argument(std::size_t i) const { return inv_.arguments.at(i); }
 

@@ -15,6 +15,8 @@ std::span<const ExitStatusDoc> exit_status_docs() {
                    "     redirect refused, unexpected response"},
         {kExitNetwork, "network error: cannot connect, timeout, TLS"},
         {kExitConfig, "configuration error: no API key, insecure or malformed base URL"},
+        {kExitExportFailed, "exports wait: the export finished with status \"failed\""},
+        {kExitInterrupted, "interrupted (Ctrl-C)"},
     };
     return kDocs;
 }
@@ -44,6 +46,8 @@ int exit_status_for(int avala_code) {
         case AVALA_E_NETWORK:
         case AVALA_E_TLS:
             return kExitNetwork;
+        case AVALA_E_CANCELLED:
+            return kExitInterrupted;
         default:  // AVALA_E_NO_MEMORY, AVALA_E_INTERNAL, codes newer than this tool
             return kExitFailure;
     }

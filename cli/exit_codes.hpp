@@ -2,6 +2,8 @@
 #pragma once
 
 #include <span>
+#include <stdexcept>
+#include <string>
 #include <string_view>
 
 namespace avala_cli {
@@ -15,6 +17,15 @@ enum ExitStatus : int {
     kExitApi = 5,       // any other error the API answered with
     kExitNetwork = 6,   // no usable answer: connect, timeout, TLS
     kExitConfig = 7,    // missing key, insecure or malformed base URL
+    kExitExportFailed = 8,   // `exports wait`: the export ended as "failed"
+    kExitInterrupted = 130,  // Ctrl-C (128 + SIGINT, as shells report it)
+};
+
+// A command that ends with a status and a message of its own (printed on
+// stderr like any error), after its normal output.
+struct CommandFailed : std::runtime_error {
+    CommandFailed(int s, const std::string& message) : std::runtime_error(message), status(s) {}
+    int status;
 };
 
 struct ExitStatusDoc {

@@ -25,15 +25,24 @@ void append_options(std::string& out, std::span<const OptionSpec> options) {
     }
 }
 
-std::string command_synopsis(const ResourceSpec& r, const CommandSpec& c) {
-    std::string s = std::string(r.name) + " " + std::string(c.name);
-    for (auto a : c.arguments) s += " " + std::string(a);
+// "Usage: avala [OPTIONS] RESOURCE COMMAND ARGS [--opt X]...", wrapped
+// before 80 columns with the options aligned under the first one.
+std::string command_usage(const ResourceSpec& r, const CommandSpec& c) {
+    std::string line = "Usage: avala [OPTIONS] " + std::string(r.name) + " " + std::string(c.name);
+    for (auto a : c.arguments) line += " " + std::string(a);
+    const std::size_t indent = std::min<std::size_t>(line.size() + 1, 40);
+    std::string out;
     for (const auto& o : c.options) {
-        s += " [--" + std::string(o.name);
-        if (!o.metavar.empty()) s += " " + std::string(o.metavar);
-        s += "]";
+        std::string word = "[--" + std::string(o.name);
+        if (!o.metavar.empty()) word += " " + std::string(o.metavar);
+        word += "]";
+        if (line.size() + 1 + word.size() > 79 && line.size() >= indent) {
+            out += line + "\n";
+            line = std::string(indent - 1, ' ');
+        }
+        line += " " + word;
     }
-    return s;
+    return out + line;
 }
 
 void append_commands(std::string& out, std::span<const ResourceSpec> resources) {
@@ -83,7 +92,7 @@ std::string resource_help(const ResourceSpec& r, const CliSpec& spec) {
 }
 
 std::string command_help(const ResourceSpec& r, const CommandSpec& c, const CliSpec& spec) {
-    std::string out = "Usage: avala [OPTIONS] " + command_synopsis(r, c) + "\n\n";
+    std::string out = command_usage(r, c) + "\n\n";
     out += std::string(c.summary) + ".\n";
     if (!c.description.empty()) out += "\n" + std::string(c.description) + "\n";
     if (!c.options.empty()) {

@@ -1,6 +1,8 @@
 #include "json_lite.hpp"
 
+#include <charconv>
 #include <cstdint>
+#include <system_error>
 
 #include "output.hpp"
 
@@ -181,11 +183,92 @@ std::optional<std::vector<JsonMember>> json_object_members(std::string_view json
     return members;
 }
 
+std::optional<std::vector<std::string_view>> json_array_items(std::string_view json) {
+    Reader r(json);
+    std::vector<std::string_view> items;
+    if (!r.consume('[')) return std::nullopt;
+    if (!r.consume(']')) {
+        do {
+            auto value = r.value();
+            if (!value) return std::nullopt;
+            items.push_back(*value);
+        } while (r.consume(','));
+        if (!r.consume(']')) return std::nullopt;
+    }
+    r.skip_ws();
+    if (!r.at_end()) return std::nullopt;
+    return items;
+}
+
+namespace {
+
+// A non-integer number in its shortest round-trip form ("9E-1" -> "0.9");
+// integers, which a double could round, stay as written.
+std::optional<std::string> display_number(std::string_view raw) {
+    if (raw.find_first_of(".eE") == std::string_view::npos) return std::nullopt;
+    double v = 0;
+    auto [end, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), v);
+    if (ec != std::errc{} || end != raw.data() + raw.size()) return std::nullopt;
+    char buf[64];
+    auto [out, ec2] = std::to_chars(buf, buf + sizeof buf, v);
+    if (ec2 != std::errc{}) return std::nullopt;
+    return std::string(buf, out);
+}
+
+}  // namespace
+
 std::string json_display_value(std::string_view raw) {
     if (raw == "null") return "-";
+    if (!raw.empty() && (raw.front() == '-' || (raw.front() >= '0' && raw.front() <= '9')))
+        if (auto n = display_number(raw)) return *n;
     if (!raw.empty() && raw.front() == '"')
         if (auto s = json_decode_string(raw)) return printable(*s);
+    if (!raw.empty() && raw.front() == '[')
+        if (auto items = json_array_items(raw)) {
+            std::string joined;
+            for (std::string_view item : *items) {
+                auto s = item.starts_with('"') ? json_decode_string(item) : std::nullopt;
+                if (!s) return printable(raw);  // not all strings: show the JSON
+                joined += (joined.empty() ? "" : ", ") + printable(*s);
+            }
+            return joined.empty() ? "-" : joined;
+        }
     return printable(raw);
+}
+
+std::string json_quote(std::string_view s) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out = "\"";
+    for (char c : s) {
+        auto u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (u < 0x20 || u == 0x7f) {
+            out += "\\u00";
+            out += kHex[u >> 4];
+            out += kHex[u & 0xf];
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+    return out;
+}
+
+std::optional<std::string> json_redact_members(std::string_view json, std::span<const std::string_view> fields) {
+    auto members = json_object_members(json);
+    if (!members) return std::nullopt;
+    // Splice from the back so earlier offsets stay valid.
+    std::string out(json);
+    for (auto m = members->rbegin(); m != members->rend(); ++m) {
+        bool secret = false;
+        for (std::string_view f : fields) secret = secret || m->key == f;
+        if (!secret || m->raw == "null") continue;
+        auto at = static_cast<std::size_t>(m->raw.data() - json.data());
+        out.replace(at, m->raw.size(), "\"[redacted]\"");
+    }
+    return out;
 }
 
 }  // namespace avala_cli

@@ -48,6 +48,9 @@ int run(int argc, char** argv) {
         report(e.what());
         std::fputs("Try 'avala --help' for more information.\n", stderr);
         return kExitUsage;
+    } catch (const CommandFailed& e) {
+        report(e.what());
+        return e.status;
     } catch (const avala::Error& e) {
         std::string message = e.what();
         if (auto retry = e.retry_after()) message += " (retry after " + std::to_string(*retry) + " s)";

@@ -1,0 +1,132 @@
+// `avala exports wait UID`: avala_export_wait with a progress callback that
+// shows the status on stderr and lets Ctrl-C stop the wait.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "resources.hpp"
+
+namespace avala_cli {
+namespace {
+
+volatile sig_atomic_t g_interrupted = 0;
+
+void on_sigint(int) { g_interrupted = 1; }
+
+// For the duration of a wait, the first Ctrl-C asks the wait to stop at its
+// next poll (the callback sees the flag); the handler then resets itself
+// (SA_RESETHAND), so a second Ctrl-C ends the process at once. A SIGINT that
+// was ignored (a background job) stays ignored.
+class InterruptGuard {
+public:
+    InterruptGuard() {
+        struct sigaction sa {};
+        sa.sa_handler = on_sigint;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = SA_RESETHAND;
+        struct sigaction current {};
+        if (sigaction(SIGINT, nullptr, &current) != 0 || current.sa_handler == SIG_IGN) return;
+        installed_ = sigaction(SIGINT, &sa, &old_) == 0;
+    }
+    ~InterruptGuard() {
+        if (installed_) sigaction(SIGINT, &old_, nullptr);
+    }
+    InterruptGuard(const InterruptGuard&) = delete;
+    InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+private:
+    struct sigaction old_ {};
+    bool installed_ = false;
+};
+
+struct Progress {
+    std::string uid;  // printable
+    bool terminal = false;
+    bool line_open = false;  // terminal: a progress line without its newline yet
+    bool seen = false;
+    std::string last_status;
+    std::exception_ptr error;  // thrown inside the callback, rethrown after the wait
+};
+
+// Runs on this thread after each poll. Nothing may be thrown through the C
+// library: an exception is kept and the wait stopped.
+int on_progress(const avala_object* export_, double elapsed_s, void* payload) {
+    auto& p = *static_cast<Progress*>(payload);
+    if (g_interrupted) return 0;  // anything but AVALA_CONTINUE stops the wait
+    try {
+        const char* s = avala_object_string(export_, "status");
+        std::string status = s ? printable(s) : std::string("-");
+        char seconds[32];
+        std::snprintf(seconds, sizeof seconds, "%.1f", elapsed_s);
+        std::string line = "export " + p.uid + ": " + status + " (" + seconds + " s)";
+        if (p.terminal) {
+            // One line, rewritten in place: carriage return, clear to the end of the line.
+            std::fputs(("\r\x1b[K" + line).c_str(), stderr);
+            p.line_open = true;
+        } else if (!p.seen || status != p.last_status) {
+            std::fputs((line + "\n").c_str(), stderr);
+        }
+        std::fflush(stderr);
+        p.seen = true;
+        p.last_status = std::move(status);
+        return AVALA_CONTINUE;
+    } catch (...) {
+        p.error = std::current_exception();
+        return 0;
+    }
+}
+
+std::int64_t milliseconds(double seconds) { return static_cast<std::int64_t>(std::ceil(seconds * 1000.0)); }
+
+}  // namespace
+
+int run_export_wait(Context& ctx, const ObjectView& view) {
+    avala_wait_options opts = AVALA_WAIT_OPTIONS_INIT;
+    if (auto i = ctx.option("interval")) opts.interval_ms = milliseconds(parse_positive_seconds(*i, "interval"));
+    if (auto t = ctx.option("timeout")) opts.timeout_ms = milliseconds(parse_positive_seconds(*t, "timeout"));
+    const std::string& uid = ctx.argument(0);
+    avala_client* client = ctx.client().get();
+
+    Progress progress;
+    progress.uid = printable(uid);
+    progress.terminal = isatty(STDERR_FILENO) == 1;
+    avala_object* out = nullptr;
+    avala_error* err = nullptr;
+    int rc;
+    {
+        InterruptGuard guard;
+        g_interrupted = 0;
+        rc = avala_export_wait(&out, client, uid.c_str(), &opts, on_progress, &progress, &err);
+    }
+    if (progress.line_open) std::fputs("\n", stderr);
+    if (rc == AVALA_E_CANCELLED && (progress.error || g_interrupted)) {
+        avala_error_free(err);
+        if (progress.error) std::rethrow_exception(progress.error);
+        throw CommandFailed(kExitInterrupted,
+                            "interrupted: stopped waiting for export " + progress.uid +
+                                (progress.seen ? " (last status: " + progress.last_status + ")" : ""));
+    }
+    abi::check(rc, err);  // a timeout names the last status; exits like any timeout
+    abi::Object owned(out);
+    print_object(ctx, view, abi::json_of(owned.get()));
+
+    const char* status = avala_object_string(owned.get(), "status");
+    if (status && std::string_view(status) == "failed") {
+        std::string message = "export " + progress.uid + " failed";
+        for (const char* field : {"error_message", "error", "detail"})
+            if (const char* why = avala_object_string(owned.get(), field)) {
+                message += ": " + printable(why);
+                break;
+            }
+        throw CommandFailed(kExitExportFailed, message);
+    }
+    return kExitOk;
+}
+
+}  // namespace avala_cli
