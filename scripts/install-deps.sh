@@ -6,6 +6,7 @@ pkgs=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libssl-dev openssl
   doctest-dev pybind11-dev python3 python3-dev python3-pytest python3-venv python3-pip
   python3-setuptools python3-wheel python3-mypy
+  clang libclang-rt-14-dev wrk
 )
 missing=()
 for p in "${pkgs[@]}"; do

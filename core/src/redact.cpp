@@ -70,15 +70,26 @@ void redact_value(json::value& v, std::string_view secret) {
     case json::kind::array:
       for (auto& item : v.get_array()) redact_value(item, secret);
       break;
-    case json::kind::object:
-      for (auto& [k, item] : v.get_object()) {
+    case json::kind::object: {
+      json::object& obj = v.get_object();
+      bool renamed = false;
+      for (auto& [k, item] : obj) {
         if (is_secret_key(k) && !item.is_null()) {
           item = kRedacted;
         } else {
           redact_value(item, secret);
         }
+        renamed = renamed || redact_text(k, secret) != std::string_view(k);
+      }
+      // A secret can hide in a key too (found by fuzz_redact): rebuild the
+      // object with scrubbed keys, keeping the order.
+      if (renamed) {
+        json::object out(obj.storage());
+        for (auto& [k, item] : obj) out[redact_text(k, secret)] = std::move(item);
+        obj = std::move(out);
       }
       break;
+    }
     default:
       break;
   }

@@ -113,3 +113,10 @@ TEST_CASE("secret key names are recognised after normalisation") {
   CHECK_FALSE(avala::is_secret_key("name"));
   CHECK_FALSE(avala::is_secret_key("status"));
 }
+
+TEST_CASE("a secret used as a JSON object key is scrubbed too") {
+  std::string key = "k3y-Fuzz-5ecret-Value";
+  std::string body = avala::redact_body(R"({"nested":{")" + key + R"(pass":["x"]}})", key);
+  CHECK(body.find(key) == std::string::npos);
+  CHECK(body.find("[redacted]pass") != std::string::npos);
+}

@@ -106,3 +106,15 @@ TEST_CASE("generic request paths must stay relative and inside the API") {
     CHECK(kind_of([&] { avala::check_relative_target(bad); }) == ErrorKind::invalid_argument);
   }
 }
+
+TEST_CASE("a link whose port runs into its path is refused, not sent as a bogus target") {
+  auto base = avala::parse_base_url("http://127.0.0.1:8080/api/v1", true);
+  CHECK(kind_of([&] { avala::same_origin_target(base, "http://127.0.0.1:8080mit=10"); }) == ErrorKind::decode);
+  CHECK(avala::same_origin_target(base, "http://127.0.0.1:8080?cursor=a") == "/?cursor=a");
+}
+
+TEST_CASE("a link with an empty query has no cursor (and is read safely)") {
+  CHECK_FALSE(avala::cursor_from_link("http://127.0.0.1:8080/api/v1/tasks/?#cursor=a"));
+  CHECK_FALSE(avala::cursor_from_link("http://127.0.0.1:8080/api/v1/tasks/?"));
+  CHECK(avala::cursor_from_link("/api/v1/tasks/?cursor=a%3Db") == "a=b");
+}
