@@ -170,6 +170,7 @@ class StubServer:
         self.body: bytes = b"{}"
         self.headers: List[Tuple[str, str]] = []
         self.received: List[Tuple[str, str, Dict[str, str]]] = []
+        self.bodies: List[bytes] = []  # the request bodies, in step with `received`
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -177,8 +178,7 @@ class StubServer:
 
             def _answer(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                if length:
-                    self.rfile.read(length)
+                stub.bodies.append(self.rfile.read(length) if length else b"")
                 stub.received.append((self.command, self.path, dict(self.headers)))
                 self.send_response(stub.status)
                 for name, value in stub.headers:
@@ -228,5 +228,6 @@ def stub_server() -> Iterator[StubServer]:
 @pytest.fixture
 def stub(stub_server: StubServer, insecure_ok: None) -> StubServer:
     stub_server.received.clear()
+    stub_server.bodies.clear()
     stub_server.respond(200, {})
     return stub_server

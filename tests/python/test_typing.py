@@ -66,6 +66,47 @@ USER_CODE = textwrap.dedent(
             pass
 
 
+    def resources(client: Client) -> None:
+        from avala import Agent, AgentExecution, Dataset, Export, QualityTargetEvaluation, Task
+
+        tasks: CursorPage[Task] = client.tasks.list(project="p", status="completed", limit=10)
+        project_of: Optional[str] = tasks.items[0].project
+        every: List[Task] = list(client.tasks.iter(project="p"))
+
+        def show(export: Export, elapsed: float) -> None:
+            print(export.status, round(elapsed))
+
+        export: Export = client.exports.wait(client.exports.create(project="p").uid, interval=1, on_progress=show)
+        url: Optional[str] = export.download_url
+        agent: Agent = client.agents.create(name="bot", events=["task.completed"], is_active=True)
+        agent = client.agents.update(agent.uid, description="d")
+        events: List[str] = agent.events
+        active: bool = agent.is_active
+        runs: CursorPage[AgentExecution] = client.agents.list_executions(agent.uid, limit=5)
+        answer: dict = client.agents.test(agent.uid)  # type: ignore[type-arg]
+        client.agents.delete(agent.uid)
+        target = client.quality_targets.create("p", name="acc", metric="accuracy", threshold=0.9)
+        threshold: float = target.threshold
+        breaches: int = target.breach_count
+        evaluations: List[QualityTargetEvaluation] = client.quality_targets.evaluate("p")
+        current: Optional[float] = evaluations[0].current_value
+        client.quality_targets.delete("p", target.uid)
+        images: List[Dataset] = list(client.datasets.iter(data_type="image"))
+        count: int = images[0].item_count
+        del project_of, every, url, events, active, runs, answer, threshold, breaches, current, count
+
+
+    async def resources_async(client: AsyncClient) -> None:
+        export = await client.exports.wait((await client.exports.create(project="p")).uid, timeout=60)
+        status: Optional[str] = export.status
+        async for task in client.tasks.iter(project="p", status="completed"):
+            created: Optional[datetime] = task.created_at
+            del created
+        targets = await client.quality_targets.list("p")
+        agent = await client.agents.get("a")
+        del status, targets, agent
+
+
     asyncio.run(count(avala.AsyncClient("k")))
     """
 )
@@ -94,9 +135,13 @@ def test_the_package_and_user_code_pass_mypy_strict(tmp_path: Path) -> None:
 # constructor still show a generic (*args, **kwargs) __init__ that raises.
 STUBTEST_ALLOWLIST = """
 avala._avala.Client
+avala._avala.Object
+avala._avala.ObjectIter
 avala._avala.Project
 avala._avala.ProjectIter
 avala._avala.Response
+avala._avala.Object.__init__
+avala._avala.ObjectIter.__init__
 avala._avala.Project.__init__
 avala._avala.ProjectIter.__init__
 avala._avala.Response.__init__

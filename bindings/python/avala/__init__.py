@@ -8,6 +8,7 @@ A drop-in for the official ``avala`` package for what it covers::
     with Client() as client:            # $AVALA_API_KEY
         for project in client.projects.iter():
             print(project.uid, project.name, project.created_at)
+        export = client.exports.wait(client.exports.create(project=project.uid).uid)
 """
 
 try:
@@ -23,7 +24,16 @@ from avala import errors, types
 from avala._async_client import AsyncClient
 from avala._client import Client, RateLimitInfo
 from avala._pagination import CursorPage
-from avala.types import Project
+from avala.types import (
+    Agent,
+    AgentExecution,
+    Dataset,
+    Export,
+    Project,
+    QualityTarget,
+    QualityTargetEvaluation,
+    Task,
+)
 
 __version__: str = _avala.VERSION_STRING
 
@@ -35,7 +45,14 @@ __all__ = [
     "AsyncClient",
     "Client",
     "CursorPage",
+    "Agent",
+    "AgentExecution",
+    "Dataset",
+    "Export",
     "Project",
+    "QualityTarget",
+    "QualityTargetEvaluation",
+    "Task",
     "RateLimitInfo",
     "errors",
     "types",

@@ -8,7 +8,12 @@ from types import TracebackType
 from typing import Any, Mapping, Optional, Type
 
 from avala._client import Client, RateLimitInfo
+from avala.resources.agents import AsyncAgents
+from avala.resources.datasets import AsyncDatasets
+from avala.resources.exports import AsyncExports
 from avala.resources.projects import AsyncProjects
+from avala.resources.quality_targets import AsyncQualityTargets
+from avala.resources.tasks import AsyncTasks
 
 __all__ = ["AsyncClient"]
 
@@ -32,7 +37,13 @@ class AsyncClient:
         max_retries: int = 2,
     ) -> None:
         self._client = Client(api_key, base_url=base_url, timeout=timeout, max_retries=max_retries)
-        self.projects = AsyncProjects(self._client)
+        c = self._client
+        self.projects = AsyncProjects(c.projects)
+        self.tasks = AsyncTasks(c.tasks)
+        self.exports = AsyncExports(c.exports)
+        self.agents = AsyncAgents(c.agents)
+        self.quality_targets = AsyncQualityTargets(c.quality_targets)
+        self.datasets = AsyncDatasets(c.datasets)
 
     @property
     def base_url(self) -> str:

@@ -11,7 +11,12 @@ from urllib.parse import urlencode
 
 from avala import _avala
 from avala.errors import ConfigurationError, DecodeError
+from avala.resources.agents import Agents
+from avala.resources.datasets import Datasets
+from avala.resources.exports import Exports
 from avala.resources.projects import Projects
+from avala.resources.quality_targets import QualityTargets
+from avala.resources.tasks import Tasks
 
 __all__ = ["Client", "RateLimitInfo"]
 
@@ -101,6 +106,11 @@ class Client:
         base = self._native.base_url
         self._base_url: str = base if base is not None else ""
         self.projects = Projects(self)
+        self.tasks = Tasks(self)
+        self.exports = Exports(self)
+        self.agents = Agents(self)
+        self.quality_targets = QualityTargets(self)
+        self.datasets = Datasets(self)
 
     def _handle(self) -> _avala.Client:
         return self._native

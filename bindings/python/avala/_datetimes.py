@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from datetime import datetime, timedelta, timezone
 from typing import Any, Optional
 
@@ -12,6 +13,10 @@ _ISO = re.compile(
     r"(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
     r"(?:([Zz])|([+-])(\d{2}):?(\d{2})?)?)?"
 )
+
+# From 3.11 the C fromisoformat reads "Z" and any fraction: ~10x the regex's speed.
+_FAST = sys.version_info >= (3, 11)
+_fromisoformat = datetime.fromisoformat
 
 
 def parse_datetime(value: Any) -> Optional[datetime]:
@@ -26,6 +31,13 @@ def parse_datetime(value: Any) -> Optional[datetime]:
         return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
     if not isinstance(value, str):
         return None
+    if _FAST:
+        try:
+            parsed = _fromisoformat(value)
+        except ValueError:
+            pass  # e.g. an offset of 24 h or more: the regex decides
+        else:
+            return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
     m = _ISO.fullmatch(value.strip())
     if m is None:
         return None

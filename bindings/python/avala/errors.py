@@ -35,6 +35,10 @@ AVALA_E_DECODE                     DecodeError
 AVALA_E_CROSS_ORIGIN               CrossOriginError
 AVALA_E_NO_MEMORY                  MemoryError (the built-in)
 AVALA_E_INTERNAL                   InternalError (RuntimeError)
+AVALA_E_CANCELLED                  what stopped the call: KeyboardInterrupt
+                                   (Ctrl-C during ``exports.wait``), the
+                                   exception an ``on_progress`` callback
+                                   raised, else OperationCancelledError
 =================================  ==========================================
 
 Messages and bodies come from libavala already redacted: the configured API
@@ -63,6 +67,7 @@ __all__ = [
     "ConfigurationError",
     "InvalidArgumentError",
     "InternalError",
+    "OperationCancelledError",
 ]
 
 
@@ -175,6 +180,10 @@ class InternalError(AvalaError, RuntimeError):
     """A bug in libavala; please report it."""
 
 
+class OperationCancelledError(AvalaError):
+    """A long call (such as ``exports.wait``) was stopped by its caller's callback."""
+
+
 def _parse_body(text: str) -> Any:
     if not text:
         return None
@@ -215,6 +224,7 @@ def _class_table() -> Dict[int, Type[BaseException]]:
         c.E_CROSS_ORIGIN: CrossOriginError,
         c.E_NO_MEMORY: MemoryError,
         c.E_INTERNAL: InternalError,
+        c.E_CANCELLED: OperationCancelledError,
     }
 
 
@@ -229,13 +239,21 @@ def _from_native(
     body_text: str,
     retry_after: Optional[float],
     attempts: int,
+    cause: Optional[BaseException] = None,
 ) -> BaseException:
     """Builds the exception for a libavala error. The extension's raise_error()
-    is the only caller: this table is the one place codes become classes."""
+    is the only caller: this table is the one place codes become classes.
+
+    ``cause`` is the Python exception that made a callback stop the call: the
+    KeyboardInterrupt (or whatever a signal handler raised) when Ctrl-C
+    interrupted a wait, or the error of the caller's own progress callback.
+    A cancelled call raises it unchanged, so Ctrl-C stays a KeyboardInterrupt."""
     global _CLASSES
     if _CLASSES is None:
         _CLASSES = _class_table()
     cls = _CLASSES.get(code, AvalaError)
+    if cls is OperationCancelledError and cause is not None:
+        return cause
     if not issubclass(cls, AvalaError):
         return cls(message)
     status = http_status if http_status > 0 else None

@@ -1,22 +1,26 @@
 // avala._avala: the pybind11 layer over the C ABI. It includes avala.h and
 // nothing else of libavala, so it proves (like the CLI) that the C ABI is
-// enough. The friendly API (Client, Project, CursorPage, errors) is Python in
+// enough. The friendly API (Client, models, CursorPage, errors) is Python in
 // the avala package; this module only does what needs C:
 //
 //  * owns every C handle through RAII (unique_ptr / shared_ptr deleters);
 //  * releases the GIL around every call that may touch the network, builds no
 //    Python object while it is released, and raises after re-acquiring it;
 //  * turns an avala_error into a Python exception in exactly one place,
-//    raise_error(), which hands the fields to avala.errors._from_native.
+//    raise_error(), which hands the fields to avala.errors._from_native;
+//  * maps resource names to the C functions in one table (kRoutes), so the
+//    Python side reaches every resource through a handful of generic calls.
 #include <avala.h>
 
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -34,16 +38,13 @@ struct ErrorFree {
 struct ResponseFree {
   void operator()(avala_response* r) const noexcept { avala_response_free(r); }
 };
-struct IterFree {
-  void operator()(avala_project_iter* it) const noexcept { avala_project_iter_free(it); }
-};
 using ErrorPtr = std::unique_ptr<avala_error, ErrorFree>;
 using ResponsePtr = std::unique_ptr<avala_response, ResponseFree>;
-using IterPtr = std::unique_ptr<avala_project_iter, IterFree>;
 using ClientRef = std::shared_ptr<avala_client>;
-// Either an owned project (freed with avala_project_free) or a borrowed item
-// that shares ownership of its page (aliasing constructor), never a copy.
+// Either an owned item (freed with its _free) or a borrowed page item that
+// shares ownership of its page (aliasing constructor), never a copy.
 using ProjectRef = std::shared_ptr<const avala_project>;
+using ObjectRef = std::shared_ptr<const avala_object>;
 
 // ---- Strings ------------------------------------------------------------
 
@@ -61,8 +62,10 @@ py::object to_py(const char* s) {
 
 // Raises the Python exception for a failed call. Takes ownership of `raw`
 // (which may be NULL, e.g. when even the error could not be allocated).
+// `cause` is the Python exception that made a callback stop the call (a
+// KeyboardInterrupt from a signal, or the callback's own error), or None.
 // The GIL must be held.
-[[noreturn]] void raise_error(int rc, avala_error* raw) {
+[[noreturn]] void raise_error(int rc, avala_error* raw, const py::object& cause = py::none()) {
   ErrorPtr err(raw);
   const int code = err ? avala_error_code(err.get()) : rc;
   py::object message = to_py(err ? avala_error_message(err.get()) : avala_status_name(rc));
@@ -75,7 +78,7 @@ py::object to_py(const char* s) {
   py::object factory = py::module_::import("avala.errors").attr("_from_native");
   py::object exc = factory(code, avala_status_name(code), message, status, body,
                            retry_after < 0 ? py::object(py::none()) : py::object(py::float_(retry_after)),
-                           attempts);
+                           attempts, py::arg("cause") = cause);
   PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(exc.ptr())), exc.ptr());
   throw py::error_already_set();
 }
@@ -100,8 +103,8 @@ struct ErrorSlot {
 };
 
 // Throws the Python error for a negative status. GIL held.
-void check(int rc, ErrorSlot& slot) {
-  if (rc < 0) raise_error(rc, slot.release());
+void check(int rc, ErrorSlot& slot, const py::object& cause = py::none()) {
+  if (rc < 0) raise_error(rc, slot.release(), cause);
 }
 
 // C strings cannot carry NUL; refuse rather than silently truncate.
@@ -129,45 +132,138 @@ class Project {
   py::object field_json(const std::string& field) const {
     return to_py(avala_project_field_json(p_.get(), c_arg(field, "field name contains a NUL character")));
   }
+  // A string field, None when absent, null or not a string (avala_object_string's
+  // rule), without parsing the whole object: the typed getters for the
+  // documented fields, else the field's JSON text, unquoted.
+  py::object get_string(const std::string& field) const {
+    const avala_project* p = p_.get();
+    if (field == "uid") return to_py(avala_project_uid(p));
+    if (field == "name") return to_py(avala_project_name(p));
+    if (field == "status") return to_py(avala_project_status(p));
+    if (field == "created_at") return to_py(avala_project_created_at(p));
+    if (field == "updated_at") return to_py(avala_project_updated_at(p));
+    const char* text = avala_project_field_json(p, c_arg(field, "field name contains a NUL character"));
+    if (text == nullptr || text[0] != '"') return py::none();
+    std::string_view json(text);
+    if (json.find('\\') == std::string_view::npos) {  // no escapes: the text between the quotes
+      json = json.substr(1, json.size() - 2);
+      PyObject* o = PyUnicode_DecodeUTF8(json.data(), static_cast<Py_ssize_t>(json.size()), "replace");
+      if (o == nullptr) throw py::error_already_set();
+      return py::reinterpret_steal<py::object>(o);
+    }
+    return py::module_::import("json").attr("loads")(to_py(text));
+  }
 
  private:
   ProjectRef p_;
 };
 
-py::list to_list(std::vector<ProjectRef>& items) {
+// ---- Object (tasks, exports, agents, ...) --------------------------------
+
+class Object {
+ public:
+  explicit Object(ObjectRef o) : o_(std::move(o)) {}
+
+  int kind() const { return static_cast<int>(avala_object_kind_of(o_.get())); }
+  py::object json() const { return to_py(avala_object_json(o_.get())); }
+  py::object field_json(const std::string& field) const {
+    return to_py(avala_object_field_json(o_.get(), name(field)));
+  }
+  py::object get_string(const std::string& field) const { return to_py(avala_object_string(o_.get(), name(field))); }
+  py::object get_int(const std::string& field) const {
+    int64_t v = 0;
+    return avala_object_int(&v, o_.get(), name(field)) == AVALA_OK ? py::object(py::int_(v)) : py::object(py::none());
+  }
+  py::object get_double(const std::string& field) const {
+    double v = 0;
+    return avala_object_double(&v, o_.get(), name(field)) == AVALA_OK ? py::object(py::float_(v))
+                                                                      : py::object(py::none());
+  }
+  py::object get_bool(const std::string& field) const {
+    int v = 0;
+    return avala_object_bool(&v, o_.get(), name(field)) == AVALA_OK ? py::object(py::bool_(v != 0))
+                                                                    : py::object(py::none());
+  }
+
+ private:
+  static const char* name(const std::string& field) { return c_arg(field, "field name contains a NUL character"); }
+  ObjectRef o_;
+};
+
+template <typename Wrapper, typename Ref>
+py::list to_list(std::vector<Ref>& items) {
   py::list out(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i) out[i] = py::cast(Project(std::move(items[i])));
+  for (std::size_t i = 0; i < items.size(); ++i) out[i] = py::cast(Wrapper(std::move(items[i])));
   return out;
 }
 
 // ---- Options ----------------------------------------------------------------
 
+// Query filters as Python hands them over: (name, value) pairs.
+using Filters = std::vector<std::pair<std::string, std::string>>;
+
 struct ListArgs {
   avala_list_options opts{};
   std::optional<std::string> cursor;
-  ListArgs(int32_t limit, std::optional<std::string> c) : cursor(std::move(c)) {
+  Filters filter_storage;
+  std::vector<const char*> filters;  // name, value, ..., NULL
+
+  ListArgs(int32_t limit, std::optional<std::string> c, Filters f = {})
+      : cursor(std::move(c)), filter_storage(std::move(f)) {
     avala_list_options_init(&opts, AVALA_LIST_OPTIONS_VERSION);
     opts.limit = limit;
     opts.cursor = c_arg(cursor, "cursor contains a NUL character");
+    if (!filter_storage.empty()) {
+      filters.reserve(filter_storage.size() * 2 + 1);
+      for (const auto& [k, v] : filter_storage) {
+        filters.push_back(c_arg(k, "filter name contains a NUL character"));
+        filters.push_back(c_arg(v, "filter value contains a NUL character"));
+      }
+      filters.push_back(nullptr);
+      opts.filters = filters.data();
+    }
   }
   ListArgs(const ListArgs&) = delete;
   ListArgs& operator=(const ListArgs&) = delete;
 };
 
-// ---- Iterator -------------------------------------------------------------
+// ---- Iterators ------------------------------------------------------------
 
-// Wraps avala_project_iter. libavala wants one thread at a time per iterator;
+struct ProjectIterTraits {
+  using iter_type = avala_project_iter;
+  using item_type = avala_project;
+  using wrapper = Project;
+  static int next(item_type** out, iter_type* it, avala_error** err) { return avala_project_iter_next(out, it, err); }
+  static void free_item(item_type* p) noexcept { avala_project_free(p); }
+  static void free_iter(iter_type* it) noexcept { avala_project_iter_free(it); }
+};
+
+struct ObjectIterTraits {
+  using iter_type = avala_iter;
+  using item_type = avala_object;
+  using wrapper = Object;
+  static int next(item_type** out, iter_type* it, avala_error** err) { return avala_iter_next(out, it, err); }
+  static void free_item(item_type* p) noexcept { avala_object_free(p); }
+  static void free_iter(iter_type* it) noexcept { avala_iter_free(it); }
+};
+
+// Wraps a C iterator. libavala wants one thread at a time per iterator;
 // Python threads (and the asyncio executor) may call in concurrently while
 // the GIL is released, so a mutex serialises them.
-class ProjectIter {
+template <typename Traits>
+class Iter {
  public:
-  ProjectIter(ClientRef client, IterPtr it) : client_(std::move(client)), it_(std::move(it)) {}
+  using CIter = typename Traits::iter_type;
+  using CItem = typename Traits::item_type;
+  using Ref = std::shared_ptr<const CItem>;
 
-  // Up to n more projects; an empty list at the end. If a page fails after
+  Iter(ClientRef client, CIter* it) : client_(std::move(client)), it_(it, &Traits::free_iter) {}
+
+  // Up to n more items; an empty list at the end. If a page fails after
   // some items were already taken, those are returned and the error is
   // raised by the next call (the C iterator then resumes at that page).
   py::list take(std::size_t n) {
-    std::vector<ProjectRef> got;
+    std::vector<Ref> got;
     int rc = AVALA_OK;
     ErrorSlot slot;
     {
@@ -179,10 +275,10 @@ class ProjectIter {
       } else if (!done_) {
         got.reserve(n);
         while (got.size() < n) {
-          avala_project* p = nullptr;
-          rc = avala_project_iter_next(&p, it_.get(), &slot.raw);
+          CItem* p = nullptr;
+          rc = Traits::next(&p, it_.get(), &slot.raw);
           if (rc != AVALA_OK) break;
-          got.emplace_back(p, avala_project_free);
+          got.emplace_back(p, &Traits::free_item);
         }
         if (rc == AVALA_ITER_END) done_ = true;
         if (rc < 0 && !got.empty()) {
@@ -193,7 +289,7 @@ class ProjectIter {
       }
     }
     check(rc, slot);
-    return to_list(got);
+    return to_list<typename Traits::wrapper>(got);
   }
 
   bool done() {
@@ -204,11 +300,166 @@ class ProjectIter {
  private:
   std::mutex mu_;
   ClientRef client_;  // kept so the C client outlives its iterators whatever close() does
-  IterPtr it_;
+  std::unique_ptr<CIter, void (*)(CIter*)> it_;
   bool done_ = false;
   int pending_rc_ = AVALA_OK;
   ErrorPtr pending_;
 };
+
+using ProjectIter = Iter<ProjectIterTraits>;
+using ObjectIter = Iter<ObjectIterTraits>;
+
+// A page's items, borrowed from the page (each keeps the page alive), and
+// its cursors: (items, next_cursor, previous_cursor, has_more).
+py::tuple page_tuple(avala_page* raw) {
+  std::shared_ptr<avala_page> page(raw, avala_page_free);
+  const std::size_t n = avala_page_count(page.get());
+  std::vector<ObjectRef> items;
+  items.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) items.emplace_back(page, avala_page_item(page.get(), i));
+  return py::make_tuple(to_list<Object>(items), to_py(avala_page_next_cursor(page.get())),
+                        to_py(avala_page_previous_cursor(page.get())), avala_page_has_more(page.get()) != 0);
+}
+
+// ---- Routes: resource name -> C functions --------------------------------
+
+// Uniform signatures; `parent` is the scoping uid (the project of a quality
+// target, the agent of an execution) and NULL for top-level resources.
+using ListPageFn = int (*)(avala_page**, avala_client*, const char* parent, const avala_list_options*,
+                           avala_error**);
+using ListIterFn = int (*)(avala_iter**, avala_client*, const char* parent, const avala_list_options*,
+                           avala_error**);
+using GetFn = int (*)(avala_object**, avala_client*, const char* parent, const char* uid, avala_error**);
+using CreateFn = int (*)(avala_object**, avala_client*, const char* parent, const char* fields, avala_error**);
+using UpdateFn = int (*)(avala_object**, avala_client*, const char* parent, const char* uid, const char* fields,
+                         avala_error**);
+using DeleteFn = int (*)(avala_client*, const char* parent, const char* uid, avala_error**);
+
+struct Route {
+  std::string_view name;
+  bool scoped;  // takes a parent uid
+  ListPageFn page;
+  ListIterFn iter;
+  GetFn get;
+  CreateFn create;
+  UpdateFn update;
+  DeleteFn remove;
+};
+
+// Captureless lambdas adapt the top-level calls to the uniform signatures.
+const std::array<Route, 6> kRoutes{{
+    {"tasks", false,
+     [](avala_page** o, avala_client* c, const char*, const avala_list_options* opt, avala_error** e) {
+       return avala_task_list_page(o, c, opt, e);
+     },
+     [](avala_iter** o, avala_client* c, const char*, const avala_list_options* opt, avala_error** e) {
+       return avala_task_list(o, c, opt, e);
+     },
+     [](avala_object** o, avala_client* c, const char*, const char* uid, avala_error** e) {
+       return avala_task_get(o, c, uid, e);
+     },
+     nullptr, nullptr, nullptr},
+    {"exports", false,
+     [](avala_page** o, avala_client* c, const char*, const avala_list_options* opt, avala_error** e) {
+       return avala_export_list_page(o, c, opt, e);
+     },
+     [](avala_iter** o, avala_client* c, const char*, const avala_list_options* opt, avala_error** e) {
+       return avala_export_list(o, c, opt, e);
+     },
+     [](avala_object** o, avala_client* c, const char*, const char* uid, avala_error** e) {
+       return avala_export_get(o, c, uid, e);
+     },
+     nullptr, nullptr, nullptr},
+    {"agents", false,
+     [](avala_page** o, avala_client* c, const char*, const avala_list_options* opt, avala_error** e) {
+       return avala_agent_list_page(o, c, opt, e);
+     },
+     [](avala_iter** o, avala_client* c, const char*, const avala_list_options* opt, avala_error** e) {
+       return avala_agent_list(o, c, opt, e);
+     },
+     [](avala_object** o, avala_client* c, const char*, const char* uid, avala_error** e) {
+       return avala_agent_get(o, c, uid, e);
+     },
+     [](avala_object** o, avala_client* c, const char*, const char* fields, avala_error** e) {
+       return avala_agent_create(o, c, fields, e);
+     },
+     [](avala_object** o, avala_client* c, const char*, const char* uid, const char* fields, avala_error** e) {
+       return avala_agent_update(o, c, uid, fields, e);
+     },
+     [](avala_client* c, const char*, const char* uid, avala_error** e) { return avala_agent_delete(c, uid, e); }},
+    {"agent_executions", true, &avala_agent_execution_list_page, &avala_agent_execution_list, nullptr, nullptr,
+     nullptr, nullptr},
+    {"quality_targets", true, &avala_quality_target_list_page, &avala_quality_target_list,
+     &avala_quality_target_get, &avala_quality_target_create, &avala_quality_target_update,
+     &avala_quality_target_delete},
+    {"datasets", false,
+     [](avala_page** o, avala_client* c, const char*, const avala_list_options* opt, avala_error** e) {
+       return avala_dataset_list_page(o, c, opt, e);
+     },
+     [](avala_iter** o, avala_client* c, const char*, const avala_list_options* opt, avala_error** e) {
+       return avala_dataset_list(o, c, opt, e);
+     },
+     [](avala_object** o, avala_client* c, const char*, const char* uid, avala_error** e) {
+       return avala_dataset_get(o, c, uid, e);
+     },
+     nullptr, nullptr, nullptr},
+}};
+
+// The route for `name` with the operation `op` present, and a checked
+// parent (given exactly when the resource is scoped). Programming errors of
+// the avala package, hence ValueError rather than an avala error.
+template <typename Fn>
+std::pair<Fn, const char*> route(const std::string& name, Fn Route::*op, const std::optional<std::string>& parent) {
+  for (const Route& r : kRoutes) {
+    if (r.name != name) continue;
+    Fn fn = r.*op;
+    if (fn == nullptr) throw py::value_error("resource '" + name + "' does not support this operation");
+    if (r.scoped != parent.has_value())
+      throw py::value_error(r.scoped ? "resource '" + name + "' needs a parent uid"
+                                     : "resource '" + name + "' takes no parent uid");
+    return {fn, c_arg(parent, "uid contains a NUL character")};
+  }
+  throw py::value_error("unknown resource '" + name + "'");
+}
+
+// ---- Export wait: progress, signals, cancellation ----------------------
+
+// Lives on the stack of export_wait; its Python objects are only touched
+// with the GIL held (in the callback, which takes it, and after the call).
+struct WaitState {
+  py::object progress;  // None or a callable(Object, elapsed_seconds)
+  py::object cause;     // the exception that stopped the wait, else None
+};
+
+// Runs on the waiting thread after each poll, with the GIL released by the
+// caller: takes it briefly to let Python run signal handlers (so Ctrl-C
+// interrupts a long wait) and the caller's progress callable. Any Python
+// exception stops the wait; it is raised once avala_export_wait returns.
+int wait_progress(const avala_object* export_, double elapsed_s, void* payload) noexcept {
+  auto* state = static_cast<WaitState*>(payload);
+  py::gil_scoped_acquire gil;
+  try {
+    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    if (!state->progress.is_none()) {
+      avala_object* copy = nullptr;  // the export is borrowed for this call only
+      if (avala_object_clone(&copy, export_) != AVALA_OK || copy == nullptr) throw std::bad_alloc();
+      state->progress(Object(ObjectRef(copy, avala_object_free)), elapsed_s);
+    }
+    return AVALA_CONTINUE;
+  } catch (py::error_already_set& e) {
+    state->cause = e.value();
+  } catch (const std::bad_alloc&) {
+    state->cause = py::reinterpret_steal<py::object>(PyObject_CallNoArgs(PyExc_MemoryError));
+  } catch (const std::exception& e) {
+    state->cause = py::reinterpret_steal<py::object>(PyObject_CallOneArg(PyExc_RuntimeError,
+                                                                         py::str(e.what()).ptr()));
+  } catch (...) {
+    state->cause = py::reinterpret_steal<py::object>(PyObject_CallNoArgs(PyExc_RuntimeError));
+  }
+  if (!state->cause) state->cause = py::none();  // building the exception itself failed
+  PyErr_Clear();
+  return 0;  // anything but AVALA_CONTINUE stops the wait with AVALA_E_CANCELLED
+}
 
 // ---- Response -----------------------------------------------------------------
 
@@ -282,6 +533,8 @@ class Client {
     return Response(ResponsePtr(out));
   }
 
+  // ---- projects (their own typed C API) ----
+
   Project project_get(const std::string& uid) {
     ClientRef c = get();
     const char* u = c_arg(uid, "uid contains a NUL character");
@@ -313,7 +566,7 @@ class Client {
     std::vector<ProjectRef> items;
     items.reserve(n);
     for (std::size_t i = 0; i < n; ++i) items.emplace_back(page, avala_project_page_item(page.get(), i));
-    return py::make_tuple(to_list(items), to_py(avala_project_page_next_cursor(page.get())),
+    return py::make_tuple(to_list<Project>(items), to_py(avala_project_page_next_cursor(page.get())),
                           to_py(avala_project_page_previous_cursor(page.get())),
                           avala_project_page_has_more(page.get()) != 0);
   }
@@ -326,8 +579,127 @@ class Client {
     ErrorSlot slot;
     int rc = avala_project_list(&raw, c.get(), &args.opts, &slot.raw);
     check(rc, slot);
-    IterPtr it(raw);
-    return std::make_unique<ProjectIter>(std::move(c), std::move(it));
+    return std::make_unique<ProjectIter>(std::move(c), raw);
+  }
+
+  // ---- every other resource, through kRoutes ----
+
+  py::tuple list_page(const std::string& resource, const std::optional<std::string>& parent, int32_t limit,
+                      const std::optional<std::string>& cursor, Filters filters) {
+    ClientRef c = get();
+    auto [fn, p] = route(resource, &Route::page, parent);
+    ListArgs args(limit, cursor, std::move(filters));
+    avala_page* raw = nullptr;
+    ErrorSlot slot;
+    int rc;
+    {
+      py::gil_scoped_release nogil;
+      rc = fn(&raw, c.get(), p, &args.opts, &slot.raw);
+    }
+    check(rc, slot);
+    return page_tuple(raw);
+  }
+
+  // Creating the iterator sends nothing (the filters are copied by libavala).
+  std::unique_ptr<ObjectIter> list_iter(const std::string& resource, const std::optional<std::string>& parent,
+                                        int32_t limit, const std::optional<std::string>& cursor, Filters filters) {
+    ClientRef c = get();
+    auto [fn, p] = route(resource, &Route::iter, parent);
+    ListArgs args(limit, cursor, std::move(filters));
+    avala_iter* raw = nullptr;
+    ErrorSlot slot;
+    int rc = fn(&raw, c.get(), p, &args.opts, &slot.raw);
+    check(rc, slot);
+    return std::make_unique<ObjectIter>(std::move(c), raw);
+  }
+
+  Object get_object(const std::string& resource, const std::optional<std::string>& parent, const std::string& uid) {
+    auto [fn, p] = route(resource, &Route::get, parent);
+    const char* u = c_arg(uid, "uid contains a NUL character");
+    return object_call([&, fn = fn, p = p](avala_object** o, avala_client* c, avala_error** e) {
+      return fn(o, c, p, u, e);
+    });
+  }
+
+  Object create(const std::string& resource, const std::optional<std::string>& parent,
+                const std::string& fields_json) {
+    auto [fn, p] = route(resource, &Route::create, parent);
+    const char* f = c_arg(fields_json, "fields contain a NUL character");
+    return object_call([&, fn = fn, p = p](avala_object** o, avala_client* c, avala_error** e) {
+      return fn(o, c, p, f, e);
+    });
+  }
+
+  Object update(const std::string& resource, const std::optional<std::string>& parent, const std::string& uid,
+                const std::string& fields_json) {
+    auto [fn, p] = route(resource, &Route::update, parent);
+    const char* u = c_arg(uid, "uid contains a NUL character");
+    const char* f = c_arg(fields_json, "fields contain a NUL character");
+    return object_call([&, fn = fn, p = p](avala_object** o, avala_client* c, avala_error** e) {
+      return fn(o, c, p, u, f, e);
+    });
+  }
+
+  void remove(const std::string& resource, const std::optional<std::string>& parent, const std::string& uid) {
+    ClientRef c = get();
+    auto [fn, p] = route(resource, &Route::remove, parent);
+    const char* u = c_arg(uid, "uid contains a NUL character");
+    ErrorSlot slot;
+    int rc;
+    {
+      py::gil_scoped_release nogil;
+      rc = fn(c.get(), p, u, &slot.raw);
+    }
+    check(rc, slot);
+  }
+
+  Object export_create(const std::optional<std::string>& project, const std::optional<std::string>& dataset) {
+    const char* pr = c_arg(project, "project contains a NUL character");
+    const char* ds = c_arg(dataset, "dataset contains a NUL character");
+    return object_call([&](avala_object** o, avala_client* c, avala_error** e) {
+      return avala_export_create(o, c, pr, ds, e);
+    });
+  }
+
+  // Polls until the export is terminal. The GIL is released while waiting
+  // and taken back only inside wait_progress, after each poll.
+  Object export_wait(const std::string& uid, int64_t interval_ms, int64_t timeout_ms, py::object progress) {
+    ClientRef c = get();
+    const char* u = c_arg(uid, "uid contains a NUL character");
+    avala_wait_options opts;
+    avala_wait_options_init(&opts, AVALA_WAIT_OPTIONS_VERSION);
+    opts.interval_ms = interval_ms;
+    opts.timeout_ms = timeout_ms;
+    WaitState state{std::move(progress), py::none()};
+    avala_object* out = nullptr;
+    ErrorSlot slot;
+    int rc;
+    {
+      py::gil_scoped_release nogil;
+      rc = avala_export_wait(&out, c.get(), u, &opts, &wait_progress, &state, &slot.raw);
+    }
+    check(rc, slot, state.cause);
+    return Object(ObjectRef(out, avala_object_free));
+  }
+
+  Object agent_test(const std::string& uid) {
+    const char* u = c_arg(uid, "uid contains a NUL character");
+    return object_call([&](avala_object** o, avala_client* c, avala_error** e) { return avala_agent_test(o, c, u, e); });
+  }
+
+  // The evaluations (a bare array on the wire: a page without cursors).
+  py::list quality_target_evaluate(const std::string& project) {
+    ClientRef c = get();
+    const char* p = c_arg(project, "project uid contains a NUL character");
+    avala_page* raw = nullptr;
+    ErrorSlot slot;
+    int rc;
+    {
+      py::gil_scoped_release nogil;
+      rc = avala_quality_target_evaluate(&raw, c.get(), p, &slot.raw);
+    }
+    check(rc, slot);
+    return page_tuple(raw)[0].cast<py::list>();
   }
 
  private:
@@ -335,6 +707,23 @@ class Client {
     if (!client_) throw std::runtime_error("the client is closed");
     return client_;
   }
+
+  // Runs a call that answers one object, with the GIL released. Arguments
+  // are converted by the caller beforehand (conversion may raise).
+  template <typename F>
+  Object object_call(F&& call) {
+    ClientRef c = get();
+    avala_object* out = nullptr;
+    ErrorSlot slot;
+    int rc;
+    {
+      py::gil_scoped_release nogil;
+      rc = call(&out, c.get(), &slot.raw);
+    }
+    check(rc, slot);
+    return Object(ObjectRef(out, avala_object_free));
+  }
+
   ClientRef client_;
 };
 
@@ -367,6 +756,16 @@ PYBIND11_MODULE(_avala, m) {
   m.attr("E_CROSS_ORIGIN") = AVALA_E_CROSS_ORIGIN;
   m.attr("E_NO_MEMORY") = AVALA_E_NO_MEMORY;
   m.attr("E_INTERNAL") = AVALA_E_INTERNAL;
+  m.attr("E_CANCELLED") = AVALA_E_CANCELLED;
+
+  m.attr("OBJECT_OTHER") = static_cast<int>(AVALA_OBJECT_OTHER);
+  m.attr("OBJECT_TASK") = static_cast<int>(AVALA_OBJECT_TASK);
+  m.attr("OBJECT_EXPORT") = static_cast<int>(AVALA_OBJECT_EXPORT);
+  m.attr("OBJECT_AGENT") = static_cast<int>(AVALA_OBJECT_AGENT);
+  m.attr("OBJECT_AGENT_EXECUTION") = static_cast<int>(AVALA_OBJECT_AGENT_EXECUTION);
+  m.attr("OBJECT_QUALITY_TARGET") = static_cast<int>(AVALA_OBJECT_QUALITY_TARGET);
+  m.attr("OBJECT_QUALITY_TARGET_EVALUATION") = static_cast<int>(AVALA_OBJECT_QUALITY_TARGET_EVALUATION);
+  m.attr("OBJECT_DATASET") = static_cast<int>(AVALA_OBJECT_DATASET);
 
   py::class_<Project>(m, "Project")
       .def_property_readonly("uid", &Project::uid)
@@ -376,11 +775,25 @@ PYBIND11_MODULE(_avala, m) {
       .def_property_readonly("created_at", &Project::created_at)
       .def_property_readonly("updated_at", &Project::updated_at)
       .def("json", &Project::json)
-      .def("field_json", &Project::field_json, py::arg("field"));
+      .def("field_json", &Project::field_json, py::arg("field"))
+      .def("get_string", &Project::get_string, py::arg("field"));
+
+  py::class_<Object>(m, "Object")
+      .def_property_readonly("kind", &Object::kind)
+      .def("json", &Object::json)
+      .def("field_json", &Object::field_json, py::arg("field"))
+      .def("get_string", &Object::get_string, py::arg("field"))
+      .def("get_int", &Object::get_int, py::arg("field"))
+      .def("get_double", &Object::get_double, py::arg("field"))
+      .def("get_bool", &Object::get_bool, py::arg("field"));
 
   py::class_<ProjectIter>(m, "ProjectIter")
       .def("take", &ProjectIter::take, py::arg("n"))
       .def_property_readonly("done", &ProjectIter::done);
+
+  py::class_<ObjectIter>(m, "ObjectIter")
+      .def("take", &ObjectIter::take, py::arg("n"))
+      .def_property_readonly("done", &ObjectIter::done);
 
   py::class_<Response>(m, "Response")
       .def_property_readonly("status", &Response::status)
@@ -399,6 +812,20 @@ PYBIND11_MODULE(_avala, m) {
       .def("request", &Client::request, py::arg("method"), py::arg("path"), py::arg("body_json"))
       .def("project_get", &Client::project_get, py::arg("uid"))
       .def("project_list_page", &Client::project_list_page, py::arg("limit"), py::arg("cursor"))
-      // The iterator keeps the Python client object alive as well as the C one.
-      .def("project_iter", &Client::project_iter, py::arg("limit"), py::arg("cursor"), py::keep_alive<0, 1>());
+      // Iterators keep the Python client object alive as well as the C one.
+      .def("project_iter", &Client::project_iter, py::arg("limit"), py::arg("cursor"), py::keep_alive<0, 1>())
+      .def("list_page", &Client::list_page, py::arg("resource"), py::arg("parent"), py::arg("limit"),
+           py::arg("cursor"), py::arg("filters"))
+      .def("list_iter", &Client::list_iter, py::arg("resource"), py::arg("parent"), py::arg("limit"),
+           py::arg("cursor"), py::arg("filters"), py::keep_alive<0, 1>())
+      .def("get", &Client::get_object, py::arg("resource"), py::arg("parent"), py::arg("uid"))
+      .def("create", &Client::create, py::arg("resource"), py::arg("parent"), py::arg("fields_json"))
+      .def("update", &Client::update, py::arg("resource"), py::arg("parent"), py::arg("uid"),
+           py::arg("fields_json"))
+      .def("delete", &Client::remove, py::arg("resource"), py::arg("parent"), py::arg("uid"))
+      .def("export_create", &Client::export_create, py::arg("project"), py::arg("dataset"))
+      .def("export_wait", &Client::export_wait, py::arg("uid"), py::arg("interval_ms"), py::arg("timeout_ms"),
+           py::arg("progress"))
+      .def("agent_test", &Client::agent_test, py::arg("uid"))
+      .def("quality_target_evaluate", &Client::quality_target_evaluate, py::arg("project"));
 }

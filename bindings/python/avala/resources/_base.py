@@ -1,0 +1,222 @@
+"""What every resource shares: argument checks, the lazy all-pages iterators,
+and the generic calls into the extension.
+
+Sync resources do the work; each async resource wraps its sync twin and runs
+the same method in the event loop's default executor, so parameters are
+checked and built in exactly one place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+from collections import deque
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    AsyncIterator,
+    Callable,
+    Deque,
+    Generic,
+    Iterator,
+    List,
+    Optional,
+    Protocol,
+    Tuple,
+    Type,
+    TypeVar,
+)
+
+from avala._pagination import CursorPage
+from avala.errors import InvalidArgumentError
+from avala.types._model import Model
+
+if TYPE_CHECKING:
+    from avala import _avala
+    from avala._client import Client
+
+__all__ = ["ModelIterator", "AsyncModelIterator"]
+
+M = TypeVar("M", bound=Model)
+R = TypeVar("R")
+S = TypeVar("S", bound="SyncResource")
+
+_MAX_LIMIT = 2**31 - 1
+SERVER_DEFAULT_PAGE = 100  # the API's default page size (API_CONTRACT.md)
+
+
+# ---- argument checks (nothing is sent when one fails) ----------------------
+
+
+def check_limit(limit: Optional[int]) -> int:
+    """0 asks libavala for the server's default page size."""
+    if limit is None:
+        return 0
+    if isinstance(limit, bool) or not isinstance(limit, int):
+        raise TypeError(f"limit must be an int or None, not {type(limit).__name__}")
+    if not 1 <= limit <= _MAX_LIMIT:
+        raise InvalidArgumentError(f"limit must be between 1 and {_MAX_LIMIT}, got {limit}")
+    return limit
+
+
+def check_str(name: str, value: Optional[str]) -> Optional[str]:
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{name} must be a str or None, not {type(value).__name__}")
+    return value
+
+
+def check_uid(uid: str, name: str = "uid") -> str:
+    if not isinstance(uid, str):
+        raise TypeError(f"{name} must be a str, not {type(uid).__name__}")
+    return uid
+
+
+def filters(**values: Optional[str]) -> List[Tuple[str, str]]:
+    """Query filters for a list call: the given ones, as (name, value) pairs."""
+    query: List[Tuple[str, str]] = []
+    for name, value in values.items():
+        check_str(name, value)
+        if value is not None:
+            query.append((name, value))
+    return query
+
+
+def body(**fields: Any) -> str:
+    """A create/update body: the given fields only (``None`` = not given), as JSON.
+    libavala checks names and types before sending anything."""
+    given = {}
+    for key, value in fields.items():
+        if value is None:
+            continue
+        if isinstance(value, (tuple, set, frozenset)):
+            value = list(value)
+        given[key] = value
+    return json.dumps(given)
+
+
+# ---- iterators -----------------------------------------------------------------
+
+
+class _NativeIter(Protocol):
+    def take(self, n: int) -> List[Any]: ...
+
+
+class ModelIterator(Iterator[M]):
+    """Every item across pages, fetched lazily: the next page is requested
+    only when the current one is used up, so memory stays one page. Use from
+    one thread at a time. Made by the resources' ``iter()`` methods."""
+
+    def __init__(self, native: _NativeIter, batch: int, model: Type[M]) -> None:
+        self._native = native
+        self._batch = batch
+        self._model = model
+        self._buffer: Deque[Any] = deque()
+
+    def __iter__(self) -> ModelIterator[M]:
+        return self
+
+    def __next__(self) -> M:
+        if not self._buffer:
+            # Releases the GIL while pages are fetched.
+            self._buffer.extend(self._native.take(self._batch))
+            if not self._buffer:
+                raise StopIteration
+        return self._model._from_native(self._buffer.popleft())
+
+
+class AsyncModelIterator(AsyncIterator[M]):
+    """``async for`` over every item; pages are fetched in the event loop's
+    default executor, so the loop is never blocked. Wraps a ModelIterator."""
+
+    def __init__(self, sync: ModelIterator[M]) -> None:
+        self._sync = sync
+
+    def __aiter__(self) -> AsyncModelIterator[M]:
+        return self
+
+    async def __anext__(self) -> M:
+        sync = self._sync
+        if not sync._buffer:
+            loop = asyncio.get_running_loop()
+            items: List[Any] = await loop.run_in_executor(None, sync._native.take, sync._batch)
+            sync._buffer.extend(items)
+            if not sync._buffer:
+                raise StopAsyncIteration
+        return sync._model._from_native(sync._buffer.popleft())
+
+
+# ---- resources -----------------------------------------------------------------
+
+
+class SyncResource:
+    """Base of the sync resources: generic calls by resource name (the names
+    of the extension's route table)."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    def _native(self) -> _avala.Client:
+        return self._client._handle()
+
+    def _page(
+        self,
+        model: Type[M],
+        resource: str,
+        parent: Optional[str],
+        limit: Optional[int],
+        cursor: Optional[str],
+        query: Optional[List[Tuple[str, str]]] = None,
+    ) -> CursorPage[M]:
+        items, next_cursor, previous_cursor, has_more = self._native().list_page(
+            resource, parent, check_limit(limit), check_str("cursor", cursor), query or []
+        )
+        return CursorPage(
+            items=[model._from_native(o) for o in items],
+            next_cursor=next_cursor,
+            previous_cursor=previous_cursor,
+            _has_more=has_more,
+        )
+
+    def _iter(
+        self,
+        model: Type[M],
+        resource: str,
+        parent: Optional[str],
+        limit: Optional[int],
+        cursor: Optional[str],
+        query: Optional[List[Tuple[str, str]]] = None,
+    ) -> ModelIterator[M]:
+        page_size = check_limit(limit)
+        native = self._native().list_iter(resource, parent, page_size, check_str("cursor", cursor), query or [])
+        return ModelIterator(native, page_size or SERVER_DEFAULT_PAGE, model)
+
+    def _get(self, model: Type[M], resource: str, parent: Optional[str], uid: str) -> M:
+        return model._from_native(self._native().get(resource, parent, check_uid(uid)))
+
+    def _create(self, model: Type[M], resource: str, parent: Optional[str], fields: str) -> M:
+        return model._from_native(self._native().create(resource, parent, fields))
+
+    def _update(self, model: Type[M], resource: str, parent: Optional[str], uid: str, fields: str) -> M:
+        return model._from_native(self._native().update(resource, parent, check_uid(uid), fields))
+
+    def _delete(self, resource: str, parent: Optional[str], uid: str) -> None:
+        self._native().delete(resource, parent, check_uid(uid))
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__module__}.{type(self).__name__}>"
+
+
+class AsyncResource(Generic[S]):
+    """Base of the async resources: each method runs its sync twin's in the
+    event loop's default executor (the GIL is released during I/O)."""
+
+    def __init__(self, sync: S) -> None:
+        self._sync = sync
+
+    async def _run(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> R:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, functools.partial(fn, *args, **kwargs))
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__module__}.{type(self).__name__}>"
