@@ -268,6 +268,8 @@ struct Transport::Impl {
     if (r.body) {
       req.body() = *r.body;
       req.prepare_payload();
+    } else if (r.method == "POST" || r.method == "PUT" || r.method == "PATCH") {
+      req.content_length(0);  // some servers answer 411 to a bodyless POST without it
     }
 
     bool idempotent = r.method == "GET" || r.method == "HEAD" || r.method == "PUT" ||
