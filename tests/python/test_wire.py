@@ -294,3 +294,17 @@ def test_cancelling_an_async_wait_stops_the_polling(stub: StubServer) -> None:
     time.sleep(0.7)
     assert len(stub.received) == polls <= 4
     assert seen and all(status == "exporting" and on_loop for status, _, on_loop in seen)
+
+
+def test_cancelled_maps_to_what_stopped_the_call_else_an_avala_error() -> None:
+    from avala import _avala
+    from avala.errors import AvalaError, OperationCancelledError, _from_native
+
+    plain = _from_native(_avala.E_CANCELLED, "cancelled", "the wait was cancelled", 0, "", None, 2)
+    assert type(plain) is OperationCancelledError and isinstance(plain, AvalaError)
+    assert plain.kind == "cancelled" and plain.attempts == 2
+    interrupt = KeyboardInterrupt()
+    assert _from_native(_avala.E_CANCELLED, "cancelled", "m", 0, "", None, 1, cause=interrupt) is interrupt
+    # a cause never replaces any other error
+    other = _from_native(_avala.E_TIMEOUT, "timeout", "m", 0, "", None, 1, cause=interrupt)
+    assert isinstance(other, APITimeoutError)
