@@ -1,0 +1,88 @@
+'use strict';
+// Calling libavala: every call that may touch the network runs through koffi's
+// `.async()` on a worker thread, so the event loop never waits for I/O. Calls
+// that only read memory (getters, page items) stay synchronous.
+//
+// Thread rules from avala.h that this module keeps:
+//  * the client may be used by many threads at once: concurrent calls are fine;
+//  * it is freed only when no call that uses it is in flight (close() defers);
+//  * an iterator is used by one thread at a time: its next() calls are chained
+//    (see pagination.js), never concurrent;
+//  * errors are objects returned per call, so worker threads are no problem.
+
+const { abi } = require('./abi');
+const errors = require('./errors');
+
+/**
+ * Runs `fn(out, ...args, err)` (or `fn(...args, err)` when `hasOut` is false)
+ * on a worker thread. Resolves to *out (or the status code); rejects with the
+ * converted libavala error.
+ */
+function callAsync(fn, hasOut, args) {
+  return new Promise((resolve, reject) => {
+    const out = [null];
+    const err = [null];
+    const full = hasOut ? [out, ...args, err] : [...args, err];
+    fn.async(...full, (ffiError, rc) => {
+      if (ffiError) return reject(ffiError);
+      if (rc < 0) return reject(errors.fromNative(abi(), rc, err[0]));
+      return resolve(hasOut ? out[0] : rc);
+    });
+  });
+}
+
+/** The same, on the calling thread: only for calls that send nothing (creating an iterator). */
+function callSync(fn, hasOut, args) {
+  const out = [null];
+  const err = [null];
+  const rc = hasOut ? fn(out, ...args, err) : fn(...args, err);
+  if (rc < 0) throw errors.fromNative(abi(), rc, err[0]);
+  return hasOut ? out[0] : rc;
+}
+
+/**
+ * Owns one avala_client*. `use(f)` runs f(ptr) with the pointer kept alive
+ * until f's promise settles; close() frees it once nothing is in flight.
+ */
+class NativeClient {
+  constructor(ptr) {
+    this.ptr = ptr;
+    this.inflight = 0;
+    this.closed = false;
+  }
+
+  async use(f) {
+    if (this.closed) throw new errors.AvalaError('This Avala client is closed');
+    this.inflight += 1;
+    try {
+      return await f(this.ptr);
+    } finally {
+      this.inflight -= 1;
+      this.freeIfIdle();
+    }
+  }
+
+  useSync(f) {
+    if (this.closed) throw new errors.AvalaError('This Avala client is closed');
+    return f(this.ptr);
+  }
+
+  close() {
+    this.closed = true;
+    this.freeIfIdle();
+  }
+
+  freeIfIdle() {
+    if (this.closed && this.inflight === 0 && this.ptr) {
+      const ptr = this.ptr;
+      this.ptr = null;
+      abi().fn.avala_client_free(ptr);
+    }
+  }
+}
+
+// Safety nets for handles whose owner was garbage-collected without close().
+const clientRegistry = new FinalizationRegistry((native) => native.close());
+const handleRegistry = new FinalizationRegistry(({ free, ptr }) => free(ptr));
+
+module.exports = { callAsync, callSync, NativeClient, clientRegistry, handleRegistry };

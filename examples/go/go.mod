@@ -1,0 +1,3 @@
+module avala-example
+
+go 1.19
