@@ -4,13 +4,14 @@
 #include <charconv>
 #include <chrono>
 
+#include "resources.hpp"
 #include "responses.hpp"
 
 namespace emu {
 
 App::App(const Options& options, Store store, std::string bound_host)
     : store_(std::move(store)),
-      links_{options.public_url, std::move(bound_host)},
+      links_{"http", options.public_url, std::move(bound_host)},
       api_key_(options.api_key),
       router_(options.api_key) {
     add_routes();
@@ -37,14 +38,15 @@ Response slow(const Call& call) {
 
 }  // namespace
 
-// The route table. A new resource is a Collection in Store plus rows here,
-// built from the generic handlers in pagination.hpp.
+// The route table: projects here, the other resources in resources.cpp, all
+// built from the generic handlers in pagination.hpp and records.hpp.
 void App::add_routes() {
     const auto& projects = store_.projects;
     router_.add({"GET", "/api/v1/users/me/projects/", Auth::api_key,
                  list_handler(projects, links_)});
     router_.add({"GET", "/api/v1/users/me/projects/{uid}/", Auth::api_key,
                  get_handler(projects)});
+    add_resource_routes(router_, store_, state_, links_);
 
     // Emulator-only endpoints for tests.
     router_.add({"GET", "/api/v1/__emulator/slow", Auth::api_key, slow});

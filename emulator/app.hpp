@@ -8,6 +8,7 @@
 #include "options.hpp"
 #include "pagination.hpp"
 #include "ratelimit.hpp"
+#include "records.hpp"
 #include "router.hpp"
 #include "store.hpp"
 
@@ -35,6 +36,7 @@ private:
     Response with_rate_limit(Response r, std::string_view bucket);
 
     Store store_;
+    State state_;
     LinkConfig links_;
     std::string api_key_;
     Router router_;

@@ -19,6 +19,7 @@ struct Request {
     std::string_view target;   // origin-form target: path plus optional "?query"
     std::string_view host;     // Host header, empty when absent
     std::string_view api_key;  // X-Avala-Api-Key, meaningful only if has_api_key
+    std::string_view body;
     bool has_api_key = false;
     std::uint64_t connection_id = 0;  // per accepted connection, from 1
 };

@@ -12,9 +12,11 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: avala-emulator [--host 127.0.0.1] [--port 0] [--api-key KEY]\n"
-    "                      [--data FILE] [--generate projects=N] [--public-url URL]\n"
-    "                      [--threads N]\n"
-    "Serves the Avala REST API from memory; prints its base URL on the first line.\n";
+    "                      [--data FILE] [--generate projects=N,tasks=M,datasets=K]\n"
+    "                      [--public-url URL] [--threads N]\n"
+    "Serves the Avala REST API from memory; prints its base URL on the first line.\n"
+    "  --data FILE      {\"projects\": [...], \"tasks\": [...], \"datasets\": [...]} instead of the seed\n"
+    "  --generate SPEC  synthetic data instead of the seed; tasks are spread over the projects\n";
 
 template <class T>
 std::optional<T> parse_uint(std::string_view s, T max) {
@@ -25,13 +27,15 @@ std::optional<T> parse_uint(std::string_view s, T max) {
     return static_cast<T>(v);
 }
 
-// "projects=100000[,tasks=5]" -> spec; new generated resources are new rows here.
+// "projects=100,tasks=1000000,datasets=5" -> spec; new generated resources are new rows here.
 std::optional<std::string> parse_generate(std::string_view text, GenerateSpec& spec) {
     struct Key {
         std::string_view name;
         std::optional<std::size_t> GenerateSpec::*count;
     };
-    static constexpr Key kKeys[] = {{"projects", &GenerateSpec::projects}};
+    static constexpr Key kKeys[] = {{"projects", &GenerateSpec::projects},
+                                    {"tasks", &GenerateSpec::tasks},
+                                    {"datasets", &GenerateSpec::datasets}};
     constexpr std::size_t kMaxCount = 10'000'000;
 
     while (!text.empty()) {

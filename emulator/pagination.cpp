@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <vector>
 
 #include "responses.hpp"
 
@@ -30,24 +31,15 @@ std::optional<Response> parse_limit(const Query& q, std::size_t& limit) {
     return std::nullopt;
 }
 
-// "http://host/api/v1/users/me/projects/" for the request's own path.
-std::string link_base(const Call& call, const LinkConfig& cfg) {
-    std::string_view path = call.path;
-    std::string base;
-    if (!cfg.public_url.empty()) {
-        if (path.starts_with(kApiPrefix)) path.remove_prefix(kApiPrefix.size());
-        base = cfg.public_url;
-    } else {
-        base = "http://";
-        base += call.request.host.empty() ? std::string_view(cfg.fallback_host)
-                                          : call.request.host;
-    }
-    base += path;
-    if (!base.ends_with('/')) base.push_back('/');
+}  // namespace
+
+std::string api_base(const Call& call, const LinkConfig& links) {
+    if (!links.public_url.empty()) return links.public_url;
+    std::string base = links.scheme + "://";
+    base += call.request.host.empty() ? std::string_view(links.fallback_host) : call.request.host;
+    base += kApiPrefix;
     return base;
 }
-
-}  // namespace
 
 std::string encode_cursor(std::size_t offset) {
     return base64url_encode("o=" + std::to_string(offset));
@@ -65,58 +57,80 @@ std::optional<std::size_t> decode_cursor(std::string_view cursor) {
     return v;
 }
 
-Handler list_handler(const Collection& items, const LinkConfig& links,
-                     std::vector<std::string> filters) {
-    return [&items, &links, filters = std::move(filters)](const Call& call) -> Response {
-        std::size_t limit = 0;
-        if (auto err = parse_limit(call.query, limit)) return std::move(*err);
+Response page_response(const Call& call, const LinkConfig& links, std::size_t count,
+                       const ItemText& item, std::span<const Filter> carried) {
+    std::size_t limit = 0;
+    if (auto err = parse_limit(call.query, limit)) return std::move(*err);
 
-        std::size_t offset = 0;
-        if (const std::string* cursor = call.query.get("cursor")) {
-            auto decoded = decode_cursor(*cursor);
-            // Offsets past the end were never issued by us.
-            if (!decoded || *decoded > items.size()) return detail_response(400, "Invalid cursor");
-            offset = *decoded;
+    std::size_t offset = 0;
+    if (const std::string* cursor = call.query.get("cursor")) {
+        auto decoded = decode_cursor(*cursor);
+        // Offsets past the end were never issued by us.
+        if (!decoded || *decoded > count) return detail_response(400, "Invalid cursor");
+        offset = *decoded;
+    }
+    std::size_t end = std::min(count, offset + limit);
+
+    // Everything after "?cursor=X": the limit and the carried filters.
+    std::string tail = "&limit=" + std::to_string(limit);
+    for (const auto& f : carried)
+        if (const std::string* v = call.query.get(f.name))
+            tail += "&" + percent_encode(f.name) + "=" + percent_encode(*v);
+    // "http://host/api/v1/tasks/" for the request's own path.
+    std::string base = api_base(call, links);
+    std::string_view path = call.path;
+    if (path.starts_with(kApiPrefix)) path.remove_prefix(kApiPrefix.size());
+    base += path;
+    if (!base.ends_with('/')) base.push_back('/');
+    auto link = [&](std::size_t at) { return base + "?cursor=" + encode_cursor(at) + tail; };
+
+    std::vector<std::string_view> texts;
+    texts.reserve(end - offset);
+    std::size_t size = 64 + 2 * (base.size() + tail.size() + 32);
+    for (std::size_t i = offset; i < end; ++i) {
+        texts.push_back(item(i));
+        size += texts.back().size() + 1;
+    }
+
+    Response r;
+    std::string& body = r.body;
+    body.reserve(size);
+    body += "{\"results\":[";
+    for (std::size_t k = 0; k < texts.size(); ++k) {
+        if (k != 0) body.push_back(',');
+        body += texts[k];
+    }
+    body += "],\"next\":";
+    if (end < count)
+        append_json_quoted(body, link(end));
+    else
+        body += "null";
+    body += ",\"previous\":";
+    if (offset > 0)
+        append_json_quoted(body, link(offset > limit ? offset - limit : 0));
+    else
+        body += "null";
+    body += "}";
+    return r;
+}
+
+Handler list_handler(const Collection& items, const LinkConfig& links) {
+    return [&items, &links](const Call& call) -> Response {
+        std::vector<std::string_view> wanted;
+        for (const auto& f : items.filters()) {
+            const std::string* v = call.query.get(f.name);
+            wanted.push_back(v ? std::string_view(*v) : std::string_view());
         }
-        std::size_t end = std::min(items.size(), offset + limit);
-
-        // Everything after "?cursor=X": the limit and the carried filters.
-        std::string tail = "&limit=" + std::to_string(limit);
-        for (const auto& name : filters)
-            if (const std::string* v = call.query.get(name))
-                tail += "&" + percent_encode(name) + "=" + percent_encode(*v);
-        std::string base = link_base(call, links);
-        auto link = [&](std::size_t at) { return base + "?cursor=" + encode_cursor(at) + tail; };
-
-        std::size_t size = 64 + 2 * (base.size() + tail.size() + 32);
-        for (std::size_t i = offset; i < end; ++i) size += items.json_at(i).size() + 1;
-
-        Response r;
-        std::string& body = r.body;
-        body.reserve(size);
-        body += "{\"results\":[";
-        for (std::size_t i = offset; i < end; ++i) {
-            if (i != offset) body.push_back(',');
-            body += items.json_at(i);
-        }
-        body += "],\"next\":";
-        if (end < items.size())
-            append_json_quoted(body, link(end));
-        else
-            body += "null";
-        body += ",\"previous\":";
-        if (offset > 0)
-            append_json_quoted(body, link(offset > limit ? offset - limit : 0));
-        else
-            body += "null";
-        body += "}";
-        return r;
+        Selection selected = items.select(wanted);
+        return page_response(
+            call, links, selected.size(),
+            [&](std::size_t k) { return items.json_at(selected[k]); }, items.filters());
     };
 }
 
 Handler get_handler(const Collection& items) {
     return [&items](const Call& call) -> Response {
-        auto at = items.find(call.params.at(0));
+        auto at = items.find(call.params.back());
         if (!at) return detail_response(404, "Not found.");
         Response r;
         r.body = items.json_at(*at);

@@ -68,6 +68,7 @@ asio::awaitable<void> serve_connection(tcp::socket socket, App& app, std::uint64
         request.method = req.method_string();
         request.target = req.target();
         request.host = req[http::field::host];
+        request.body = req.body();
         if (auto it = req.find("X-Avala-Api-Key"); it != req.end()) {
             request.api_key = it->value();
             request.has_api_key = true;

@@ -2,36 +2,19 @@
 
 #include <array>
 #include <charconv>
-#include <cstring>
-#include <chrono>
-#include <cstdint>
 #include <cstdio>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 #include <boost/json.hpp>
 
+#include "values.hpp"
+
 namespace emu {
 namespace json = boost::json;
-
-bool Collection::add(std::string uid, std::string json) {
-    auto [it, inserted] = by_uid_.try_emplace(std::move(uid), json_.size());
-    if (!inserted) return false;
-    json_.push_back(std::move(json));
-    return true;
-}
-
-void Collection::reserve(std::size_t n) {
-    json_.reserve(n);
-    by_uid_.reserve(n);
-}
-
-std::optional<std::size_t> Collection::find(std::string_view uid) const {
-    auto it = by_uid_.find(uid);
-    if (it == by_uid_.end()) return std::nullopt;
-    return it->second;
-}
 
 namespace {
 
@@ -39,52 +22,31 @@ constexpr std::array<std::string_view, 6> kStatuses = {
     "active", "completed", "paused", "archived", "pending-approval", "canceled"};
 constexpr std::array<std::string_view, 4> kTaskTypes = {
     "image-annotation", "video-annotation", "point-cloud-annotation", "point-cloud-objects"};
+constexpr std::array<std::string_view, 4> kDataTypes = {"image", "video", "lidar", "mcap"};
+constexpr std::array<std::string_view, 3> kDatasetStatuses = {"ready", "processing", "created"};
 
-// 2024-01-01T00:00:00Z as unix seconds: every timestamp is an offset from it.
-constexpr std::int64_t kEpoch2024 = 1704067200;
+// Salts keep the uids of each seeded resource apart (see stable_uid).
+constexpr std::uint64_t kTaskSalt = 1ull << 32;
+constexpr std::uint64_t kDatasetSalt = 2ull << 32;
 
-// "YYYY-MM-DDTHH:MM:SSZ" plus the terminating NUL; years 0..9999 only.
-using TimeBuf = char[21];
-void format_time(std::int64_t unix_seconds, TimeBuf& out) {
-    using namespace std::chrono;
-    sys_seconds tp{seconds{unix_seconds}};
-    auto day = floor<days>(tp);
-    year_month_day ymd{day};
-    hh_mm_ss hms{tp - day};
-    // Hand-rolled rather than snprintf: the generator calls this millions of times.
-    auto put = [&out](int at, unsigned v, int width) {
-        for (int k = width - 1; k >= 0; --k, v /= 10) out[at + k] = char('0' + v % 10);
-    };
-    std::memcpy(out, "0000-00-00T00:00:00Z", 21);
-    put(0, unsigned(int(ymd.year())), 4);
-    put(5, unsigned(ymd.month()), 2);
-    put(8, unsigned(ymd.day()), 2);
-    put(11, unsigned(hms.hours().count()), 2);
-    put(14, unsigned(hms.minutes().count()), 2);
-    put(17, unsigned(hms.seconds().count()), 2);
+// Every loader returns through here: indexes are built once all objects are in.
+Store finished(Store store) {
+    for (Collection Store::*c : {&Store::projects, &Store::tasks, &Store::datasets})
+        (store.*c).build_indexes();
+    return store;
 }
 
-std::string time_string(std::int64_t unix_seconds) {
-    TimeBuf buf;
-    format_time(unix_seconds, buf);
-    return buf;
-}
-
-// A stable, random-looking version-4 UUID for the demo seed (splitmix64).
-std::string demo_uid(std::uint64_t n) {
-    auto mix = [](std::uint64_t z) {
-        z += 0x9E3779B97F4A7C15ull;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    };
-    std::uint64_t a = mix(n * 2 + 1), b = mix(n * 2 + 2);
-    char buf[37];
-    std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-%04x-%012llx", unsigned(a >> 32),
-                  unsigned((a >> 16) & 0xFFFF), unsigned(a & 0xFFF),
-                  unsigned(0x8000 | ((b >> 48) & 0x3FFF)),
-                  static_cast<unsigned long long>(b & 0xFFFFFFFFFFFFull));
-    return buf;
+// Adds a json::object, taking its filter values from its own fields (a
+// non-string field has no value: filtering on it never matches).
+void add_object(Collection& c, const json::object& o) {
+    std::vector<std::string_view> values;
+    for (const auto& f : c.filters()) {
+        const auto* v = o.if_contains(f.name);
+        values.push_back(v && v->is_string() ? std::string_view(v->get_string()) : "");
+    }
+    const auto& uid = o.at("uid").get_string();
+    if (!c.add(uid, json::serialize(o), values))
+        throw std::runtime_error("repeats uid \"" + std::string(uid) + "\"");
 }
 
 struct DemoProject {
@@ -128,17 +90,53 @@ constexpr DemoProject kDemo[] = {
      "mining", "Vehicles and berms around autonomous haul trucks."},
 };
 
+// The task statuses a demo project holds, by project status: an active
+// project is a mix, a completed one is done, and so on.
+std::vector<std::string_view> demo_task_statuses(std::string_view project_status) {
+    if (project_status == "active")
+        return {"completed", "completed", "in_progress", "pending", "rejected"};
+    if (project_status == "completed") return {"completed", "completed", "completed", "completed"};
+    if (project_status == "paused") return {"completed", "in_progress", "pending"};
+    if (project_status == "archived") return {"completed", "completed", "rejected"};
+    if (project_status == "pending-approval") return {"pending", "pending", "pending"};
+    return {"rejected", "pending", "in_progress"};  // canceled
+}
+
+// "Image batch 003" and the like, after what a task of that type holds.
+std::string demo_task_name(std::string_view task_type, std::size_t n) {
+    std::string_view noun = task_type == "image-annotation"         ? "Image batch"
+                            : task_type == "video-annotation"       ? "Clip"
+                            : task_type == "point-cloud-annotation" ? "Sweep"
+                                                                    : "Scene";
+    char num[8];
+    std::snprintf(num, sizeof num, " %03zu", n);
+    return std::string(noun) + num;
+}
+
+struct DemoDataset {
+    std::string_view name, slug, status, data_type, visibility;
+    std::int64_t item_count;
+    bool is_sequence;
+};
+
+constexpr DemoDataset kDemoDatasets[] = {
+    {"Warehouse CCTV frames", "warehouse-cctv-frames", "ready", "image", "private", 12840, false},
+    {"Urban lidar sweeps", "urban-lidar-sweeps", "ready", "lidar", "private", 3210, true},
+    {"Pick-and-place episodes", "pick-and-place-episodes", "processing", "mcap", "public", 640,
+     true},
+};
+
 }  // namespace
 
 Store seed_store() {
     Store store;
     std::int64_t t = kEpoch2024 + 9 * 3600;
-    std::uint64_t n = 0;
+    std::uint64_t n = 0, task_n = 0;
     for (const auto& d : kDemo) {
         ++n;
         t += 86400 * 11 + 3600 * 5 + 60 * 17;  // roughly every eleven days
         json::object o;
-        std::string uid = demo_uid(n);
+        std::string uid = stable_uid(n);
         o["uid"] = uid;
         o["name"] = d.name;
         o["status"] = d.status;
@@ -154,9 +152,42 @@ Store seed_store() {
             o["industry_icon"] = nullptr;
         else
             o["industry_icon"] = d.icon;
-        store.projects.add(std::move(uid), json::serialize(o));
+        add_object(store.projects, o);
+
+        std::size_t k = 0;
+        for (std::string_view status : demo_task_statuses(d.status)) {
+            ++task_n, ++k;
+            std::int64_t created = t + 3600 * std::int64_t(k);
+            json::object task;
+            task["uid"] = stable_uid(task_n, kTaskSalt);
+            task["type"] = d.task_type;
+            task["name"] = demo_task_name(d.task_type, k);
+            task["status"] = status;
+            task["project"] = uid;
+            task["created_at"] = time_string(created);
+            task["updated_at"] = time_string(created + (status == "pending" ? 0 : 86400 + 977));
+            add_object(store.tasks, task);
+        }
     }
-    return store;
+
+    std::uint64_t dn = 0;
+    for (const auto& d : kDemoDatasets) {
+        ++dn;
+        std::int64_t created = kEpoch2024 + 86400 * 20 * std::int64_t(dn);
+        json::object o;
+        o["uid"] = stable_uid(dn, kDatasetSalt);
+        o["name"] = d.name;
+        o["slug"] = d.slug;
+        o["item_count"] = d.item_count;
+        o["status"] = d.status;
+        o["data_type"] = d.data_type;
+        o["is_sequence"] = d.is_sequence;
+        o["visibility"] = d.visibility;
+        o["created_at"] = time_string(created);
+        o["updated_at"] = time_string(created + 86400 * 2 + 311);
+        add_object(store.datasets, o);
+    }
+    return finished(std::move(store));
 }
 
 namespace {
@@ -170,59 +201,155 @@ void append_number(std::string& out, std::uint64_t v, int width = 0) {
     out.append(digits, p);
 }
 
-void append_hex12(std::string& out, std::uint64_t v) {
+// Generated uids: "00000000-0000-4000-<variant>-<index as 12 hex digits>", so
+// a test can compute the uid of the n-th object of each kind.
+void append_generated_uid(std::string& out, std::string_view variant, std::uint64_t i) {
     static constexpr char kHex[] = "0123456789abcdef";
-    for (int shift = 44; shift >= 0; shift -= 4) out.push_back(kHex[(v >> shift) & 15]);
+    out += "00000000-0000-4000-";
+    out += variant;
+    out.push_back('-');
+    for (int shift = 44; shift >= 0; shift -= 4) out.push_back(kHex[(i >> shift) & 15]);
+}
+
+// Builders append JSON by hand rather than through json::object or snprintf:
+// a million tasks must take well under a second or two. Every value is ASCII
+// we control, so nothing needs escaping.
+void append_field(std::string& j, std::string_view name, std::string_view text) {
+    j += j.size() == 1 ? "\"" : ",\"";
+    j += name;
+    j += "\":\"";
+    j += text;
+    j.push_back('"');
+}
+
+void append_raw(std::string& j, std::string_view name, std::string_view literal) {
+    j += j.size() == 1 ? "\"" : ",\"";
+    j += name;
+    j += "\":";
+    j += literal;
+}
+
+void generate_projects(Collection& out, std::size_t count) {
+    out.reserve(count);
+    TimeBuf created, updated;
+    std::string j, uid, name;  // scratch, reused: the arena copies what is kept
+    for (std::size_t i = 1; i <= count; ++i) {
+        std::int64_t t = kEpoch2024 + std::int64_t(i) * 60;
+        format_time(t, created);
+        format_time(t + 3600, updated);
+        std::string_view status = kStatuses[(i - 1) % kStatuses.size()];
+        uid.clear();
+        append_generated_uid(uid, "8000", i);
+        j = "{";
+        append_field(j, "uid", uid);
+        name = "Project ";
+        append_number(name, i, 6);
+        append_field(j, "name", name);
+        append_field(j, "status", status);
+        append_field(j, "created_at", created);
+        append_field(j, "updated_at", updated);
+        append_field(j, "task_type", kTaskTypes[(i - 1) % kTaskTypes.size()]);
+        append_raw(j, "is_active", status == "active" ? "true" : "false");
+        append_field(j, "visibility", i % 3 == 0 ? "public" : "private");
+        append_raw(j, "is_imported", i % 5 == 0 ? "true" : "false");
+        append_field(j, "owner_name", "emulator");
+        name = "Generated project ";
+        append_number(name, i);
+        append_field(j, "short_description", name);
+        append_raw(j, "industry_icon", i % 7 == 0 ? "null" : "\"robotics\"");
+        j += "}";
+        out.add(uid, j);
+    }
+}
+
+// A believable mix that differs from project to project: about 20% pending,
+// 20% in progress, 50% completed, 10% rejected, from a hash of the index.
+std::string_view generated_task_status(std::uint64_t i) {
+    unsigned bucket = unsigned((i * 0x9E3779B97F4A7C15ull) >> 59);  // 0..31
+    if (bucket < 6) return "pending";
+    if (bucket < 13) return "in_progress";
+    if (bucket < 29) return "completed";
+    return "rejected";
+}
+
+void generate_tasks(Collection& out, std::size_t count, std::size_t projects) {
+    out.reserve(count);
+    TimeBuf created, updated;
+    std::string j, uid, project, name;
+    for (std::size_t i = 1; i <= count; ++i) {
+        std::size_t p = (i - 1) % projects + 1;  // round-robin, so every project gets tasks
+        std::string_view status = generated_task_status(i);
+        std::int64_t t = kEpoch2024 + 86400 + std::int64_t(i) * 3;
+        format_time(t, created);
+        format_time(t + (status == "pending" ? 0 : 600), updated);
+        uid.clear();
+        append_generated_uid(uid, "9000", i);
+        project.clear();
+        append_generated_uid(project, "8000", p);
+        j = "{";
+        append_field(j, "uid", uid);
+        append_field(j, "type", kTaskTypes[(p - 1) % kTaskTypes.size()]);
+        name = "Task ";
+        append_number(name, i, 7);
+        append_field(j, "name", name);
+        append_field(j, "status", status);
+        append_field(j, "project", project);
+        append_field(j, "created_at", created);
+        append_field(j, "updated_at", updated);
+        j += "}";
+        const std::string_view values[] = {project, status};
+        out.add(uid, j, values);
+    }
+}
+
+void generate_datasets(Collection& out, std::size_t count) {
+    out.reserve(count);
+    TimeBuf created, updated;
+    std::string j, uid, name, slug, items;
+    for (std::size_t i = 1; i <= count; ++i) {
+        std::int64_t t = kEpoch2024 + std::int64_t(i) * 3600;
+        format_time(t, created);
+        format_time(t + 7200, updated);
+        std::string_view data_type = kDataTypes[(i - 1) % kDataTypes.size()];
+        std::string_view status = kDatasetStatuses[(i - 1) % kDatasetStatuses.size()];
+        std::string_view visibility = i % 3 == 0 ? "public" : "private";
+        uid.clear();
+        append_generated_uid(uid, "a000", i);
+        name = "Dataset ";
+        append_number(name, i, 6);
+        slug = "dataset-";
+        append_number(slug, i, 6);
+        items.clear();
+        append_number(items, (i * 7919) % 20000);
+        j = "{";
+        append_field(j, "uid", uid);
+        append_field(j, "name", name);
+        append_field(j, "slug", slug);
+        append_raw(j, "item_count", items);
+        append_field(j, "status", status);
+        append_field(j, "data_type", data_type);
+        append_raw(j, "is_sequence", data_type == "image" ? "false" : "true");
+        append_field(j, "visibility", visibility);
+        append_field(j, "created_at", created);
+        append_field(j, "updated_at", updated);
+        j += "}";
+        const std::string_view values[] = {data_type, status, visibility, name};
+        out.add(uid, j, values);
+    }
 }
 
 }  // namespace
 
 Store generate_store(const GenerateSpec& spec) {
+    std::size_t projects = spec.projects.value_or(0), tasks = spec.tasks.value_or(0);
+    if (tasks > 0 && projects == 0)
+        throw std::invalid_argument("tasks=" + std::to_string(tasks) +
+                                    " needs projects=N (N >= 1)");
     Store store;
-    if (spec.projects) {
-        std::size_t count = *spec.projects;
-        store.projects.reserve(count);
-        // Built by appending, not through json::object or snprintf: 100,000
-        // projects take ~0.1 s (a million ~2 s, mostly the uid index). Every
-        // value is ASCII we control, so nothing needs escaping.
-        TimeBuf created, updated;
-        std::string j;  // scratch, reused so each stored string is allocated once at its size
-        for (std::size_t i = 1; i <= count; ++i) {
-            std::int64_t t = kEpoch2024 + std::int64_t(i) * 60;
-            format_time(t, created);
-            format_time(t + 3600, updated);
-            std::string_view status = kStatuses[(i - 1) % kStatuses.size()];
-
-            std::string uid = "00000000-0000-4000-8000-";
-            append_hex12(uid, i);
-            j.clear();
-            j += "{\"uid\":\"";
-            j += uid;
-            j += "\",\"name\":\"Project ";
-            append_number(j, i, 6);
-            j += "\",\"status\":\"";
-            j += status;
-            j += "\",\"created_at\":\"";
-            j += created;
-            j += "\",\"updated_at\":\"";
-            j += updated;
-            j += "\",\"task_type\":\"";
-            j += kTaskTypes[(i - 1) % kTaskTypes.size()];
-            j += "\",\"is_active\":";
-            j += status == "active" ? "true" : "false";
-            j += ",\"visibility\":\"";
-            j += i % 3 == 0 ? "public" : "private";
-            j += "\",\"is_imported\":";
-            j += i % 5 == 0 ? "true" : "false";
-            j += ",\"owner_name\":\"emulator\",\"short_description\":\"Generated project ";
-            append_number(j, i);
-            j += "\",\"industry_icon\":";
-            j += i % 7 == 0 ? "null" : "\"robotics\"";
-            j += "}";
-            store.projects.add(std::move(uid), std::string(j));
-        }
-    }
-    return store;
+    generate_projects(store.projects, projects);
+    generate_tasks(store.tasks, tasks, projects);
+    generate_datasets(store.datasets, spec.datasets.value_or(0));
+    return finished(std::move(store));
 }
 
 namespace {
@@ -240,9 +367,11 @@ void load_collection(const json::value& v, std::string_view name, Collection& ou
         const auto* uid = obj->if_contains("uid");
         if (!uid || !uid->is_string() || uid->get_string().empty())
             throw std::runtime_error(where + " has no string \"uid\"");
-        std::string key(uid->get_string());
-        if (!out.add(key, json::serialize(*obj)))
-            throw std::runtime_error(where + " repeats uid \"" + key + "\"");
+        try {
+            add_object(out, *obj);
+        } catch (const std::runtime_error& e) {
+            throw std::runtime_error(where + " " + e.what());
+        }
     }
 }
 
@@ -265,7 +394,8 @@ Store load_store(const std::string& path) {
         std::string_view key;
         Collection Store::*collection;
     };
-    static constexpr Section kSections[] = {{"projects", &Store::projects}};
+    static constexpr Section kSections[] = {
+        {"projects", &Store::projects}, {"tasks", &Store::tasks}, {"datasets", &Store::datasets}};
 
     Store store;
     for (const auto& [key, value] : *obj) {
@@ -274,14 +404,14 @@ Store load_store(const std::string& path) {
             if (s.key == key) section = &s;
         if (!section)
             throw std::runtime_error(path + ": unknown key \"" + std::string(key) +
-                                     "\" (known: projects)");
+                                     "\" (known: projects, tasks, datasets)");
         try {
             load_collection(value, section->key, store.*(section->collection));
         } catch (const std::runtime_error& e) {
             throw std::runtime_error(path + ": " + e.what());
         }
     }
-    return store;
+    return finished(std::move(store));
 }
 
 }  // namespace emu

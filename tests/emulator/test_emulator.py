@@ -1,87 +1,16 @@
-"""Black-box tests of avala-emulator over real HTTP (stdlib only).
-
-The binary comes from $AVALA_EMULATOR (default build/default/emulator/avala-emulator,
-relative to the repository root). Every process started here is stopped in a
-finally block.
-"""
+"""Black-box tests of avala-emulator over real HTTP (stdlib only): startup,
+auth and routing, projects and pagination, data files. See harness.py for how
+the emulator is started."""
 import base64
-import contextlib
-import http.client
 import json
-import os
 import signal
 import subprocess
 import time
 import urllib.parse
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-BINARY = Path(os.environ.get("AVALA_EMULATOR", ROOT / "build/default/emulator/avala-emulator"))
-KEY = "test-key-123"
-AUTH = {"X-Avala-Api-Key": KEY}
-PROJECTS = "/api/v1/users/me/projects/"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _binary_exists():
-    if not BINARY.is_file():
-        pytest.fail(f"emulator binary not found at {BINARY}; build it or set AVALA_EMULATOR")
-
-
-class Emulator:
-    """A running emulator: its process, base URL and host/port."""
-
-    def __init__(self, *args, env=None):
-        full_env = dict(os.environ)
-        full_env.pop("AVALA_API_KEY", None)
-        full_env.update(env or {})
-        self.proc = subprocess.Popen(
-            [str(BINARY), "--port", "0", *args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=full_env, text=True)
-        self.base_url = self.proc.stdout.readline().strip()
-        if not self.base_url:
-            self.stop()
-            raise RuntimeError(f"emulator printed no URL: {self.proc.stderr.read()}")
-        parsed = urllib.parse.urlsplit(self.base_url)
-        self.host, self.port = parsed.hostname, parsed.port
-
-    def connect(self):
-        return http.client.HTTPConnection(self.host, self.port, timeout=10)
-
-    def request(self, path, headers=None, method="GET", conn=None):
-        """One request; returns (status, headers, decoded JSON body)."""
-        own = conn is None
-        conn = conn or self.connect()
-        try:
-            conn.request(method, path, headers=AUTH if headers is None else headers)
-            resp = conn.getresponse()
-            body = resp.read()
-            return resp.status, resp.headers, json.loads(body)
-        finally:
-            if own:
-                conn.close()
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        for stream in (self.proc.stdout, self.proc.stderr):
-            stream.close()
-
-
-@contextlib.contextmanager
-def emulator(*args, **kwargs):
-    emu = Emulator("--api-key", KEY, *args, **kwargs)
-    try:
-        yield emu
-    finally:
-        emu.stop()
+from harness import AUTH, BINARY, PROJECTS, Emulator, emulator, path_of
 
 
 @pytest.fixture(scope="module")
@@ -96,12 +25,6 @@ def generated():
         yield emu
 
 
-def path_of(url):
-    """Path and query of an absolute link, after checking it points at `emu`."""
-    parts = urllib.parse.urlsplit(url)
-    return parts.path + "?" + parts.query
-
-
 # --- startup and command line -------------------------------------------------
 
 def test_first_line_is_the_loopback_base_url(demo):
@@ -114,7 +37,8 @@ def test_first_line_is_the_loopback_base_url(demo):
     ["--bogus"],
     ["--port", "70000"],
     ["--port"],
-    ["--generate", "tasks=5"],
+    ["--generate", "tasks=5"],  # tasks need projects
+    ["--generate", "widgets=5"],
     ["--generate", "projects=many"],
     ["--threads", "0"],
     ["--public-url", "ftp://x"],
