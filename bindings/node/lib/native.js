@@ -13,22 +13,47 @@
 const { abi } = require('./abi');
 const errors = require('./errors');
 
+// koffi refuses more than `max_async_calls` (256) queued async calls; a
+// Promise.all over a thousand gets must queue here instead of failing.
+const MAX_IN_FLIGHT = 64;
+let inFlight = 0;
+const waiting = [];
+
+function acquire() {
+  if (inFlight < MAX_IN_FLIGHT) {
+    inFlight += 1;
+    return undefined;
+  }
+  return new Promise((resolve) => waiting.push(resolve));
+}
+
+function release() {
+  const next = waiting.shift();
+  if (next) next(); // the slot passes to the oldest waiter
+  else inFlight -= 1;
+}
+
 /**
  * Runs `fn(out, ...args, err)` (or `fn(...args, err)` when `hasOut` is false)
  * on a worker thread. Resolves to *out (or the status code); rejects with the
  * converted libavala error.
  */
-function callAsync(fn, hasOut, args) {
-  return new Promise((resolve, reject) => {
-    const out = [null];
-    const err = [null];
-    const full = hasOut ? [out, ...args, err] : [...args, err];
-    fn.async(...full, (ffiError, rc) => {
-      if (ffiError) return reject(ffiError);
-      if (rc < 0) return reject(errors.fromNative(abi(), rc, err[0]));
-      return resolve(hasOut ? out[0] : rc);
+async function callAsync(fn, hasOut, args) {
+  await acquire();
+  try {
+    return await new Promise((resolve, reject) => {
+      const out = [null];
+      const err = [null];
+      const full = hasOut ? [out, ...args, err] : [...args, err];
+      fn.async(...full, (ffiError, rc) => {
+        if (ffiError) return reject(ffiError);
+        if (rc < 0) return reject(errors.fromNative(abi(), rc, err[0]));
+        return resolve(hasOut ? out[0] : rc);
+      });
     });
-  });
+  } finally {
+    release();
+  }
 }
 
 /** The same, on the calling thread: only for calls that send nothing (creating an iterator). */

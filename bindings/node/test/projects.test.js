@@ -185,10 +185,31 @@ test('a request does not block the event loop', async () => {
   }
 });
 
-test('concurrent calls share one client', async () => {
-  const uids = (await avala.projects.list({ limit: 20 })).items.map((p) => p.uid);
+test('a thousand concurrent calls share one client (more than koffi queues at once)', async () => {
+  const uids = [];
+  for await (const p of avala.projects.iter({ limit: 500 })) uids.push(p.uid);
   const got = await Promise.all(uids.map((uid) => avala.projects.get(uid)));
   assert.deepEqual(got.map((p) => p.uid), uids);
+});
+
+test('clients and iterators dropped without close() are freed by the garbage collector', () => {
+  const script = `
+    const { Avala } = require(${JSON.stringify(require.resolve('..'))});
+    (async () => {
+      for (let round = 0; round < 5; round++) {
+        for (let i = 0; i < 50; i++) {
+          const c = new Avala();
+          const it = c.projects.iter({ limit: 5 });
+          await it.next();                 // a C iterator with a page in it, never closed
+          await c.projects.list({ limit: 1 });
+        }
+        globalThis.gc();
+        await new Promise((r) => setTimeout(r, 10)); // let finalizers run
+      }
+      console.log('ok');
+    })();`;
+  const out = require('node:child_process').execFileSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8' });
+  assert.equal(out.trim(), 'ok');
 });
 
 test('the timeout option is in milliseconds', async () => {
