@@ -1,7 +1,7 @@
 'use strict';
 
 const { abi } = require('./abi');
-const { invalidArgument, DecodeError } = require('./errors');
+const { invalidArgument, ConfigurationError, DecodeError } = require('./errors');
 const { callAsync, callSync, NativeClient, clientRegistry } = require('./native');
 const { RESOURCE_CLASSES, NATIVE } = require('./resources');
 
@@ -25,9 +25,16 @@ function optionalString(value, name) {
  * Every network call runs on a worker thread and returns a Promise.
  */
 class Avala {
-  constructor(config = {}) {
+  constructor(config) {
+    config = config ?? {};
     const timeout = optionalNumber(config.timeout, 'timeout', (v) => Number.isFinite(v) && v > 0, 'a positive number of milliseconds');
     const maxRetries = optionalNumber(config.maxRetries, 'maxRetries', (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer');
+    if (!config.apiKey && !process.env.AVALA_API_KEY) {
+      // The TypeScript SDK's wording (libavala's would say api_key); nothing is sent either way.
+      throw Object.assign(new ConfigurationError(
+        'No API key provided. Pass apiKey in config or set the AVALA_API_KEY environment variable.'),
+      { kind: 'config', attempts: 0 });
+    }
     const a = abi();
     const options = {
       version: a.CLIENT_OPTIONS_VERSION,
