@@ -3,7 +3,9 @@
 Run: AVALA_CLI=/path/to/avala AVALA_EMULATOR=/path/to/avala-emulator \
          /usr/bin/python3 -m pytest -q tests/cli
 
-This module starts its own emulator (1000 generated projects) and, for the
+This module covers projects and what every command shares (errors, exit
+codes, options, help, broken pipes); test_resources.py the other resources.
+It starts its own emulator (1000 generated projects) and, for the
 table-rendering test, a second one serving the demo seed. Expected values come
 from the emulator itself, read with urllib: an oracle that shares no code with
 the client. The CLI always runs with a clean environment: the developer's own
@@ -11,109 +13,41 @@ AVALA_* variables are never inherited.
 """
 
 import json
-import os
-import pathlib
 import re
-import select
 import socket
 import subprocess
-import threading
-import urllib.request
 
 import pytest
 
-KEY = "cli-test-key-5b1e0d9a"
-WRONG_KEY = "wrong-key-7d41c2aa90"
+from support import (KEY, ROOT, TIMEOUT, WRONG_KEY, assert_error, clean_env, emulator_env, fetch_all,
+                     fetch_json, next_cursor, printable, start_emulator, stop_emulator)
+
 N_PROJECTS = 1000
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-ERROR_PREFIX = "avala: error: "
-TIMEOUT = 120  # seconds for one CLI run; generous for a loaded machine
-
-
-def _require_binary(var):
-    path = os.environ.get(var)
-    if not path:
-        pytest.fail(f"set {var} to the path of the built binary (see tests/cli/CMakeLists.txt)")
-    if not os.access(path, os.X_OK):
-        pytest.fail(f"{var}={path} is not an executable file")
-    return path
-
-
-def clean_env(**avala_vars):
-    """os.environ without any AVALA_* variable, plus the given ones (None: unset)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AVALA_")}
-    env.update({k: v for k, v in avala_vars.items() if v is not None})
-    return env
-
-
-def _drain(stream):
-    for _ in iter(lambda: stream.read(65536), b""):
-        pass
-
-
-def _start_emulator(*extra_args):
-    exe = _require_binary("AVALA_EMULATOR")
-    proc = subprocess.Popen(
-        [exe, "--port", "0", "--api-key", KEY, *extra_args],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        env=clean_env(),
-    )
-    ready, _, _ = select.select([proc.stdout], [], [], 30)
-    line = proc.stdout.readline().decode("utf-8", "replace").strip() if ready else ""
-    if not re.fullmatch(r"http://127\.0\.0\.1:\d+/api/v1", line):
-        _stop(proc)
-        pytest.fail(f"avala-emulator did not print its base URL (got {line!r}, exit {proc.returncode})")
-    # Keep reading stdout so a chatty emulator can never block on a full pipe.
-    threading.Thread(target=_drain, args=(proc.stdout,), daemon=True).start()
-    return proc, line
-
-
-def _stop(proc):
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 @pytest.fixture(scope="module")
 def emulator():
-    proc, url = _start_emulator("--generate", f"projects={N_PROJECTS}")
+    proc, url = start_emulator("--generate", f"projects={N_PROJECTS}")
     try:
         yield url
     finally:
-        _stop(proc)
+        stop_emulator(proc)
 
 
 @pytest.fixture(scope="module")
 def demo_emulator():
-    proc, url = _start_emulator()  # no --generate: the demo seed, every status
+    proc, url = start_emulator()  # no --generate: the demo seed, every status
     try:
         yield url
     finally:
-        _stop(proc)
+        stop_emulator(proc)
 
 
 # ---- the oracle: the emulator read directly ---------------------------------
 
-_direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via a proxy
-
-
-def fetch_json(url, key=KEY):
-    req = urllib.request.Request(url, headers={"X-Avala-Api-Key": key, "Accept": "application/json"})
-    with _direct.open(req, timeout=30) as resp:
-        return json.load(resp)
-
 
 def server_projects_of(base_url):
-    items, url = [], f"{base_url}/users/me/projects/?limit=1000"
-    while url:
-        page = fetch_json(url)
-        items.extend(page["results"])
-        url = page["next"]
-    return items
+    return fetch_all(f"{base_url}/users/me/projects/?limit=1000")
 
 
 @pytest.fixture(scope="module")
@@ -132,55 +66,8 @@ def server_uids(server_projects):
 
 
 @pytest.fixture(scope="module")
-def cli():
-    return _require_binary("AVALA_CLI")
-
-
-@pytest.fixture(scope="module")
 def env(emulator):
-    """The environment of a CLI run against the emulator: URL, key, http allowed."""
-    return clean_env(AVALA_BASE_URL=emulator, AVALA_API_KEY=KEY, AVALA_ALLOW_INSECURE_BASE_URL="1")
-
-
-@pytest.fixture(scope="module")
-def avala(cli):
-    def run(*args, env):
-        return subprocess.run(
-            [cli, *args],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=TIMEOUT,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-        )
-
-    return run
-
-
-def assert_error(r, status):
-    """Exit `status`, one "avala: error: ..." line first on stderr, nothing on stdout."""
-    assert r.returncode == status, f"exit {r.returncode}, stderr: {r.stderr!r}"
-    assert r.stderr.startswith(ERROR_PREFIX), r.stderr
-    first_line = r.stderr.splitlines()[0]
-    assert len(first_line) > len(ERROR_PREFIX) + 3, f"no message: {r.stderr!r}"
-    assert r.stdout == ""
-
-
-NEXT_CURSOR = re.compile(r"^next cursor: (\S+) \(use --cursor (\S+)\)$", re.M)
-
-
-def next_cursor(stderr):
-    m = NEXT_CURSOR.search(stderr)
-    assert m, f"no next-cursor hint on stderr: {stderr!r}"
-    assert m.group(1) == m.group(2)
-    return m.group(1)
-
-
-def printable(s):
-    """What the table shows for server text: control characters become '?'."""
-    return "".join("?" if ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F else c for c in s)
+    return emulator_env(emulator)
 
 
 # ---- projects list -------------------------------------------------------------

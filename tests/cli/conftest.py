@@ -1,0 +1,32 @@
+"""Fixtures shared by the CLI test modules. Each module starts the emulator it
+needs (see support.start_emulator)."""
+
+import subprocess
+
+import pytest
+
+from support import TIMEOUT, require_binary
+
+
+@pytest.fixture(scope="session")
+def cli():
+    return require_binary("AVALA_CLI")
+
+
+@pytest.fixture(scope="session")
+def avala(cli):
+    """Runs the CLI with the given environment (never the developer's own)."""
+
+    def run(*args, env):
+        return subprocess.run(
+            [cli, *args],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=TIMEOUT,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+        )
+
+    return run
