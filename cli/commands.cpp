@@ -25,6 +25,13 @@ Context::Context(const Invocation& inv, Output& out) : inv_(inv), out_(out) {
         double seconds = parse_positive_seconds(*t, "timeout");
         client_options_.timeout = std::chrono::milliseconds(static_cast<long long>(std::ceil(seconds * 1000.0)));
     }
+    if (auto r = inv.global_options.get("max-retries")) {
+        double n = parse_number(*r, "max-retries");
+        if (n < 0 || n > 100 || n != std::floor(n))
+            throw UsageError("option --max-retries needs a whole number from 0 to 100, got '" + *r + "'");
+        client_options_.max_retries = static_cast<std::int32_t>(n);
+    }
+    client_options_.rate_limit = inv.global_options.has("rate-limit");
     // Unset: the library reads AVALA_API_KEY / AVALA_BASE_URL itself.
     client_options_.api_key = inv.global_options.get("api-key");
     client_options_.base_url = inv.global_options.get("base-url");
@@ -156,6 +163,8 @@ constexpr OptionSpec kGlobalOptions[] = {
     {"api-key", 0, "KEY", "API key (default: $AVALA_API_KEY)"},
     {"base-url", 0, "URL", "API base URL (default: $AVALA_BASE_URL, else https://api.avala.ai/api/v1)"},
     {"timeout", 0, "SECONDS", "deadline for each request (default: 30)"},
+    {"max-retries", 0, "N", "retries of a failed idempotent request (default: 2)"},
+    {"rate-limit", 0, "", "wait for the rate-limit window instead of getting 429s"},
     {"output", 'o', "FORMAT", "table (default) or json"},
     {"help", 'h', "", "show help for avala or a command"},
     {"version", 0, "", "print the library version"},

@@ -374,6 +374,7 @@ struct ClientOptions {
     std::optional<std::string> ca_file;
     std::optional<std::string> user_agent_suffix;
     std::optional<std::int32_t> max_retries;  // default 2
+    bool rate_limit = false;  // wait for X-RateLimit-Reset instead of collecting 429s
 };
 
 class Client {
@@ -405,6 +406,7 @@ public:
                 throw Error(AVALA_E_INVALID_ARGUMENT, "max_retries must not be negative");
             o.max_retries = *options.max_retries;
         }
+        o.rate_limit = options.rate_limit ? 1 : 0;
         avala_client* out = nullptr;
         avala_error* err = nullptr;
         detail::check(avala_client_new(&out, &o, &err), err);
