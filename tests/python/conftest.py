@@ -61,15 +61,16 @@ def emulator_binary() -> Path:
 
 
 class Emulator:
-    """A running avala-emulator: its process, base URL and origin."""
+    """A running avala-emulator: its process, base URL and origin. ``key`` is
+    the one API key it accepts (tests that look for a leaked key use their own)."""
 
-    def __init__(self, *args: str) -> None:
+    def __init__(self, *args: str, key: str = KEY) -> None:
         binary = emulator_binary()
         if not binary.is_file():
             pytest.fail(f"emulator binary not found at {binary}; build it or set AVALA_EMULATOR")
         env = {k: v for k, v in os.environ.items() if not k.startswith("AVALA_")}
         self.proc = subprocess.Popen(
-            [str(binary), "--port", "0", "--api-key", KEY, *args],
+            [str(binary), "--port", "0", "--api-key", key, *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=env,
@@ -89,6 +90,28 @@ class Emulator:
             data: Dict[str, int] = json.loads(r.read())
         # The stats call itself is one connection and one request.
         return data
+
+    def _control(self, method: str, path: str, body: Any = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.origin + path, data=data, method=method)
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(req, timeout=5) as r:
+            return json.loads(r.read() or b"null")
+
+    def add_fault(self, **rule: Any) -> int:
+        """Installs a fault rule (POST /__emulator/faults, no key needed) and
+        returns its id. Rules are global to this emulator."""
+        answer: Dict[str, int] = self._control("POST", "/__emulator/faults", rule)
+        return answer["id"]
+
+    def fault_rules(self) -> List[Dict[str, Any]]:
+        """The installed rules, each with how many requests it "matched" and "hits" (faulted)."""
+        rules: List[Dict[str, Any]] = self._control("GET", "/__emulator/faults")["rules"]
+        return rules
+
+    def clear_faults(self) -> None:
+        self._control("DELETE", "/__emulator/faults")
 
     def stop(self) -> None:
         if self.proc.poll() is None:

@@ -25,7 +25,8 @@ class AsyncClient:
     Each blocking call runs in the event loop's default executor (a thread
     pool; the GIL is released during I/O), so the loop is never blocked.
     Cancelling an awaiting task does not interrupt a request already sent; it
-    finishes in its thread and its result is dropped.
+    finishes in its thread and its result is dropped. With ``rate_limit=True``
+    a call waiting for the rate-limit window holds an executor thread, not the loop.
     """
 
     def __init__(
@@ -35,8 +36,11 @@ class AsyncClient:
         base_url: Optional[str] = None,
         timeout: float = 30.0,
         max_retries: int = 2,
+        rate_limit: bool = False,
     ) -> None:
-        self._client = Client(api_key, base_url=base_url, timeout=timeout, max_retries=max_retries)
+        self._client = Client(
+            api_key, base_url=base_url, timeout=timeout, max_retries=max_retries, rate_limit=rate_limit
+        )
         c = self._client
         self.projects = AsyncProjects(c.projects)
         self.tasks = AsyncTasks(c.tasks)

@@ -88,6 +88,7 @@ class Client:
         max_retries: int,
         user_agent_suffix: Optional[str],
         ca_file: Optional[str],
+        rate_limit: bool,
     ) -> None: ...
     def close(self) -> None: ...
     @property

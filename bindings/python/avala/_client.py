@@ -72,6 +72,12 @@ def _optional_str(name: str, value: Optional[str]) -> Optional[str]:
     return value or None
 
 
+def _flag(name: str, value: bool) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be a bool, not {type(value).__name__}")
+    return value
+
+
 class Client:
     """Synchronous client for the Avala API.
 
@@ -82,6 +88,11 @@ class Client:
     key, :class:`~avala.errors.ConfigurationError` (a ``ValueError``) is raised
     and nothing is sent. ``timeout`` (seconds) is one deadline per request;
     idempotent requests are retried up to ``max_retries`` times.
+
+    ``rate_limit=True`` (not in the official SDK) turns on client-side rate
+    limiting: once the server's ``X-RateLimit-Remaining`` for the current
+    window reaches 0, calls wait (in their own thread, GIL released) until
+    ``X-RateLimit-Reset`` instead of running into 429 errors.
 
     A client may be shared by many threads; every network call releases the
     GIL. The API key is handed to libavala and not kept by any Python object.
@@ -94,6 +105,7 @@ class Client:
         base_url: Optional[str] = None,
         timeout: float = 30.0,
         max_retries: int = 2,
+        rate_limit: bool = False,
     ) -> None:
         self._native = _avala.Client(
             _optional_str("api_key", api_key),
@@ -102,6 +114,7 @@ class Client:
             _max_retries(max_retries),
             _USER_AGENT_SUFFIX,
             None,
+            _flag("rate_limit", rate_limit),
         )
         base = self._native.base_url
         self._base_url: str = base if base is not None else ""

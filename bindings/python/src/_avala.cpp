@@ -486,7 +486,7 @@ class Client {
  public:
   Client(const std::optional<std::string>& api_key, const std::optional<std::string>& base_url,
          int64_t timeout_ms, int32_t max_retries, const std::optional<std::string>& user_agent_suffix,
-         const std::optional<std::string>& ca_file) {
+         const std::optional<std::string>& ca_file, bool rate_limit) {
     avala_client_options o;
     avala_client_options_init(&o, AVALA_CLIENT_OPTIONS_VERSION);
     o.api_key = c_arg(api_key, "api_key contains a NUL character");
@@ -495,6 +495,7 @@ class Client {
     o.max_retries = max_retries;
     o.user_agent_suffix = c_arg(user_agent_suffix, "user agent contains a NUL character");
     o.ca_file = c_arg(ca_file, "ca_file contains a NUL character");
+    o.rate_limit = rate_limit ? 1 : 0;
     avala_client* raw = nullptr;
     ErrorSlot slot;
     int rc = avala_client_new(&raw, &o, &slot.raw);
@@ -802,9 +803,9 @@ PYBIND11_MODULE(_avala, m) {
 
   py::class_<Client>(m, "Client")
       .def(py::init<const std::optional<std::string>&, const std::optional<std::string>&, int64_t, int32_t,
-                    const std::optional<std::string>&, const std::optional<std::string>&>(),
+                    const std::optional<std::string>&, const std::optional<std::string>&, bool>(),
            py::arg("api_key"), py::arg("base_url"), py::arg("timeout_ms"), py::arg("max_retries"),
-           py::arg("user_agent_suffix"), py::arg("ca_file"))
+           py::arg("user_agent_suffix"), py::arg("ca_file"), py::arg("rate_limit"))
       .def("close", &Client::close)
       .def_property_readonly("closed", &Client::closed)
       .def_property_readonly("base_url", &Client::base_url)
