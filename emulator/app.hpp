@@ -1,15 +1,18 @@
-// The emulator's application: data, route table and per-request bookkeeping.
-// Knows nothing about sockets; the server calls handle() for each request.
+// The emulator's application: data, route table and per-request bookkeeping
+// (rate limit, fault injection, request counts). Knows nothing about sockets;
+// the server calls handle() for each request and acts on Response::wire.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 
+#include "faults.hpp"
 #include "options.hpp"
 #include "pagination.hpp"
 #include "ratelimit.hpp"
 #include "records.hpp"
 #include "router.hpp"
+#include "stats.hpp"
 #include "store.hpp"
 
 namespace emu {
@@ -25,15 +28,16 @@ public:
     // Called once per accepted connection; returns its id (1, 2, ...).
     std::uint64_t on_connection() { return ++connections_; }
 
-    // Routes the request and adds the rate-limit headers. Thread-safe.
+    // Routes the request, applies rate limiting and fault rules. Thread-safe.
     Response handle(const Request& request);
     // The answer to bytes that are not HTTP (the server hangs up after it).
     Response malformed_request();
 
 private:
     void add_routes();
-    // Counts the request against `bucket` and adds the X-RateLimit-* headers.
-    Response with_rate_limit(Response r, std::string_view bucket);
+    void add_control_routes();
+    // Adds the X-RateLimit-* headers (and Retry-After when refused).
+    static void add_rate_limit_headers(Response& r, const Quota& q);
 
     Store store_;
     State state_;
@@ -41,6 +45,8 @@ private:
     std::string api_key_;
     Router router_;
     RateLimiter limiter_;
+    Faults faults_;
+    PathCounts paths_;
     std::atomic<std::uint64_t> connections_{0};
     std::atomic<std::uint64_t> requests_{0};
 };

@@ -24,16 +24,34 @@ struct Request {
     std::uint64_t connection_id = 0;  // per accepted connection, from 1
 };
 
+// How the server puts a response on the wire: normally, or broken on purpose
+// (fault injection, see faults.hpp). After any kind but `normal` the server
+// closes the connection (or holds it open, silent, until the peer gives up).
+enum class Wire {
+    normal,
+    reset_before_headers,  // RST without writing a byte
+    reset_after_headers,   // the status line and headers, then RST
+    truncated_body,        // Content-Length N, N/2 bytes, FIN
+    long_content_length,   // Content-Length N + 1024, N bytes, then silence
+    short_content_length,  // Content-Length N/2 and N/2 bytes: complete, but cut-off JSON
+    bad_chunked,           // Transfer-Encoding: chunked with an invalid chunk-size line
+    oversize_body,         // a valid JSON body of wire_bytes bytes, streamed
+    silent,                // no answer; the socket stays open
+    trickle,               // the normal response, one byte per wire_interval
+    stall_mid_body,        // headers and half the body, then silence
+};
+
 // What a handler answers. The server adds the headers every response gets
-// (Content-Type, rate limit, connection id) and applies `delay` with a timer,
-// so slow or delayed answers never block a thread. Fault injection (resets,
-// truncated bodies, ...) is meant to become further fields here, acted on by
-// the server.
+// (Content-Type, rate limit, connection id), applies `delay` with a timer, so
+// slow or delayed answers never block a thread, and acts on `wire`.
 struct Response {
     unsigned status = 200;
     std::string body;
     std::chrono::milliseconds delay{0};
     std::vector<std::pair<std::string, std::string>> headers;  // extra headers, e.g. Allow
+    Wire wire = Wire::normal;
+    std::uint64_t wire_bytes = 0;             // oversize_body: the body's size
+    std::chrono::milliseconds wire_interval{0};  // trickle: the pause between bytes
 };
 
 }  // namespace emu

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <optional>
 #include <variant>
 
 #include "app.hpp"
@@ -40,15 +41,20 @@ int main(int argc, char** argv) {
         return 2;
     }
 
+    std::optional<emu::TlsFiles> tls;
+    if (options.tls_cert) tls = emu::TlsFiles{*options.tls_cert, *options.tls_key};
     try {
-        emu::Server server(options.host, options.port);
+        emu::Server server(options.host, options.port, tls);
         std::string authority = url_host(options.host) + ":" + std::to_string(server.port());
         emu::App app(options, std::move(store), authority);
 
         // Tests and scripts read this line to find us: print and flush it
         // before anything else.
-        std::cout << "http://" << authority << "/api/v1" << std::endl;
+        std::cout << (tls ? "https://" : "http://") << authority << "/api/v1" << std::endl;
         server.run(app, options.threads);
+    } catch (const emu::TlsSetupError& e) {
+        std::cerr << "avala-emulator: " << e.what() << "\n";
+        return 2;
     } catch (const std::exception& e) {
         std::cerr << "avala-emulator: " << e.what() << "\n";
         return 1;

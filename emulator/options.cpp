@@ -13,10 +13,17 @@ namespace {
 constexpr const char* kUsage =
     "usage: avala-emulator [--host 127.0.0.1] [--port 0] [--api-key KEY]\n"
     "                      [--data FILE] [--generate projects=N,tasks=M,datasets=K]\n"
-    "                      [--public-url URL] [--threads N]\n"
+    "                      [--public-url URL] [--threads N] [--rate-limit N/Ss]\n"
+    "                      [--tls-cert FILE --tls-key FILE]\n"
     "Serves the Avala REST API from memory; prints its base URL on the first line.\n"
-    "  --data FILE      {\"projects\": [...], \"tasks\": [...], \"datasets\": [...]} instead of the seed\n"
-    "  --generate SPEC  synthetic data instead of the seed; tasks are spread over the projects\n";
+    "  --data FILE        {\"projects\": [...], \"tasks\": [...], \"datasets\": [...]}\n"
+    "                     instead of the seed\n"
+    "  --generate SPEC    synthetic data instead of the seed; tasks are spread over the projects\n"
+    "  --rate-limit N/Ss  enforce N requests per S seconds per key (429 + Retry-After past it);\n"
+    "                     without it the X-RateLimit-* headers report 100/60s, nothing refused\n"
+    "  --tls-cert FILE --tls-key FILE\n"
+    "                     (TLS) serve HTTPS with this PEM certificate chain and private key\n"
+    "Tests script faults over POST/GET/DELETE /__emulator/faults (see README).\n";
 
 template <class T>
 std::optional<T> parse_uint(std::string_view s, T max) {
@@ -48,12 +55,26 @@ std::optional<std::string> parse_generate(std::string_view text, GenerateSpec& s
         const Key* key = nullptr;
         for (const auto& k : kKeys)
             if (k.name == name) key = &k;
-        if (!key) return "--generate: unknown key \"" + std::string(name) + "\" (known: projects)";
+        if (!key)
+            return "--generate: unknown key \"" + std::string(name) +
+                   "\" (known: projects, tasks, datasets)";
         auto n = parse_uint<std::size_t>(item.substr(eq + 1), kMaxCount);
         if (!n) return "--generate: " + std::string(name) + " must be an integer 0.." + std::to_string(kMaxCount);
         spec.*(key->count) = *n;
     }
     return std::nullopt;
+}
+
+// "20/2s" (or "20/2") -> enforced limit of 20 requests per 2 seconds.
+std::optional<RateLimitSpec> parse_rate_limit(std::string_view text) {
+    auto slash = text.find('/');
+    if (slash == std::string_view::npos) return std::nullopt;
+    std::string_view window = text.substr(slash + 1);
+    if (window.ends_with('s')) window.remove_suffix(1);
+    auto n = parse_uint<unsigned>(text.substr(0, slash), 1'000'000'000);
+    auto seconds = parse_uint<unsigned>(window, 86'400);
+    if (!n || !seconds || *n == 0 || *seconds == 0) return std::nullopt;
+    return RateLimitSpec{*n, std::int64_t(*seconds), true};
 }
 
 unsigned default_threads() {
@@ -83,7 +104,8 @@ std::variant<Options, ExitNow> parse_options(int argc, char** argv) {
             inline_value = true;
         }
         static constexpr std::string_view kKnown[] = {
-            "--host", "--port", "--api-key", "--data", "--generate", "--public-url", "--threads"};
+            "--host",       "--port",    "--api-key",    "--data",     "--generate",
+            "--public-url", "--threads", "--rate-limit", "--tls-cert", "--tls-key"};
         if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown))
             return usage_error("unknown argument \"" + std::string(arg) + "\"");
         if (!inline_value) {
@@ -114,8 +136,18 @@ std::variant<Options, ExitNow> parse_options(int argc, char** argv) {
             auto t = parse_uint<unsigned>(value, 256);
             if (!t || *t == 0) return usage_error("--threads must be an integer 1..256");
             o.threads = *t;
+        } else if (name == "--rate-limit") {
+            auto spec = parse_rate_limit(value);
+            if (!spec) return usage_error("--rate-limit expects N/Ss with N, S >= 1, e.g. 20/2s");
+            o.rate_limit = *spec;
+        } else if (name == "--tls-cert") {
+            o.tls_cert = std::string(value);
+        } else if (name == "--tls-key") {
+            o.tls_key = std::string(value);
         }
     }
+    if (o.tls_cert.has_value() != o.tls_key.has_value())
+        return usage_error("--tls-cert and --tls-key go together");
 
     if (o.data_file && o.generate.any())
         return usage_error("--data and --generate cannot be combined");

@@ -6,6 +6,7 @@
 #include <string>
 #include <variant>
 
+#include "ratelimit.hpp"
 #include "store.hpp"
 
 namespace emu {
@@ -20,6 +21,9 @@ struct Options {
     // "http://<Host header>/api/v1" (simulates a proxy that points elsewhere).
     std::string public_url;
     unsigned threads = 0;  // io threads; 0 = pick from the core count
+    RateLimitSpec rate_limit;  // --rate-limit N/Ss enforces; else report 100/60 s only
+    // --tls-cert and --tls-key (PEM files, given together): serve HTTPS.
+    std::optional<std::string> tls_cert, tls_key;
 };
 
 constexpr const char* kDemoApiKey = "avala-emulator-key";

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from harness import AUTH, PROJECTS, emulator, path_of, query_of
+from harness import AUTH, PROJECTS, SANITIZED, emulator, path_of, query_of
 
 TASKS = "/api/v1/tasks/"
 DATASETS = "/api/v1/datasets/"
@@ -134,9 +134,9 @@ def test_unknown_task_is_404(generated):
 
 def test_a_million_tasks_start_fast_and_deep_filtered_pages_stay_fast():
     started = time.monotonic()
-    # Generous bound: the machine may be busy; alone it takes about a second.
     with emulator("--generate", "projects=100,tasks=1000000") as emu:
-        assert time.monotonic() - started < 6.0
+        # Generous bound: the machine may be busy; alone it takes about a second.
+        assert SANITIZED or time.monotonic() - started < 6.0
         project = gen_uid("8000", 42)
         first = emu.get(TASKS + f"?project={project}&limit=100")
         assert len(first["results"]) == 100
@@ -149,7 +149,7 @@ def test_a_million_tasks_start_fast_and_deep_filtered_pages_stay_fast():
         last = emu.get(TASKS + f"?project={project}&limit=100&cursor={cursor(9900)}")
         done = emu.get(TASKS + f"?project={project}&status=completed&limit=100&cursor={cursor(3000)}")
         whole = emu.get(TASKS + f"?limit=1000&cursor={cursor(999500)}")
-        assert time.monotonic() - started < 1.0
+        assert SANITIZED or time.monotonic() - started < 1.0
         assert len(last["results"]) == 100 and last["next"] is None
         assert last["results"][-1]["uid"] == gen_uid("9000", 999942)
         assert len(done["results"]) == 100
