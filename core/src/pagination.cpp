@@ -28,16 +28,22 @@ std::optional<std::string> link(const json::object& o, std::string_view key) {
 }  // namespace
 
 RawPage decode_page(std::string_view body) {
-  json::object o = decode_object(body);
+  // One arena per page: the items share it (each holds a reference), so a
+  // page costs a few large allocations instead of one per string and
+  // container — malloc/free were ~30% of iteration time. The arena is freed
+  // when the last item of the page is.
+  json::error_code ec;
+  json::value v = json::parse(body, ec, json::make_shared_resource<json::monotonic_resource>());
+  if (ec) throw Error(ErrorKind::decode, "response is not valid JSON: " + ec.message());
+  if (!v.is_object()) throw Error(ErrorKind::decode, "response is not a JSON object");
+  json::object& o = v.get_object();
   json::value* results = o.if_contains("results");
   if (results == nullptr || !results->is_array()) {
     throw Error(ErrorKind::decode, "response is not a page: no 'results' list");
   }
-  RawPage page;
-  page.next = link(o, "next");
-  page.previous = link(o, "previous");
-  page.results = std::move(results->get_array());
-  return page;
+  // Move-constructed, so the items keep the arena (move-assigning into an
+  // array of another storage would copy them out of it).
+  return RawPage{std::move(results->get_array()), link(o, "next"), link(o, "previous")};
 }
 
 }  // namespace avala

@@ -139,6 +139,9 @@ struct Transport::Impl {
 
   std::unique_ptr<Connection> open(Clock::time_point deadline) {
     auto c = std::make_unique<Connection>();
+    // Reads then take up to 64 KiB at a time instead of starting at 512 bytes
+    // (a 40 KiB page took ~70 reads; found by the pagination benchmark).
+    c->buffer.reserve(64 * 1024);
     const BaseUrl& ep = opts.endpoint;
     if (tls_ctx) {
       c->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(c->ioc, *tls_ctx);

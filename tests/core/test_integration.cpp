@@ -245,3 +245,40 @@ TEST_CASE("TLS: verification fails for an unknown CA and a wrong host name, and 
   CHECK(trusted.first == ErrorKind::decode);
   std::system(("rm -rf " + dir).c_str());
 }
+
+// The same three cases against `avala-emulator --tls-cert/--tls-key`, where a
+// trusted handshake is followed by a real page of projects.
+TEST_CASE("TLS emulator: unknown CA and wrong host refused, the CA file trusted end to end") {
+  char tmpl[] = "/tmp/avala-tls-emu-XXXXXX";
+  REQUIRE(mkdtemp(tmpl) != nullptr);
+  std::string dir = tmpl;
+  REQUIRE(std::system((std::string(AVALA_TESTS_SUPPORT_DIR) + "/make_test_certs.sh " + dir).c_str()) == 0);
+  const char* key = "tls-emulator-key-41c9";
+  avala_test::EmulatorProcess emu(
+      {"--api-key", key, "--generate", "projects=25", "--tls-cert", dir + "/server.pem", "--tls-key", dir + "/server.key"});
+  REQUIRE(emu.url().rfind("https://127.0.0.1:", 0) == 0);
+  std::string port = emu.url().substr(std::string("https://127.0.0.1:").size());
+  port = port.substr(0, port.find('/'));
+
+  auto list = [&](const std::string& host, std::optional<std::string> ca) {
+    avala::ClientOptions o;
+    o.api_key = key;
+    o.base_url = "https://" + host + ":" + port + "/api/v1";
+    o.ca_file = std::move(ca);
+    o.max_retries = 0;
+    o.timeout = 5s;
+    return avala::projects::list(avala::Client(o), {25, {}, {}});
+  };
+  try {
+    list("127.0.0.1", std::nullopt);
+    FAIL("an unknown CA was trusted");
+  } catch (const avala::Error& e) {
+    CHECK(e.kind() == ErrorKind::tls);
+    CHECK(std::string(e.what()).find(key) == std::string::npos);
+  }
+  CHECK(kind_of([&] { list("localhost", dir + "/ca.pem"); }) == ErrorKind::tls);
+  auto page = list("127.0.0.1", dir + "/ca.pem");
+  CHECK(page.items.size() == 25);
+  CHECK_FALSE(page.has_more());
+  std::system(("rm -rf " + dir).c_str());
+}
