@@ -145,7 +145,10 @@ HttpResponse Client::send(std::string_view method, std::string target, std::opti
       throw out;
     }
     s.record(resp);
-    if (resp.status >= 200 && resp.status < 300) return resp;
+    if (resp.status >= 200 && resp.status < 300) {
+      resp.attempts = attempt;
+      return resp;
+    }
     Error err = error_from_response(resp.status, resp.body, resp.header("Retry-After"),
                                     resp.header("Location"), s.api_key);
     if (may_retry && idempotent && RetryPolicy::retryable_status(resp.status)) {

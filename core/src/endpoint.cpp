@@ -112,7 +112,7 @@ Object call_object(const Client& client, const Endpoint& ep, Ids ids, std::optio
   std::optional<std::string> text;
   if (body) text = json::serialize(*body);
   auto resp = client.send(ep.route.method, std::move(target), std::move(text));
-  return Object::decode(*ep.result, decode_object(resp.body));
+  return decoding(resp, [&] { return Object::decode(*ep.result, decode_object(resp.body)); });
 }
 
 void call_empty(const Client& client, const Endpoint& ep, Ids ids) {
@@ -121,11 +121,13 @@ void call_empty(const Client& client, const Endpoint& ep, Ids ids) {
 
 std::vector<Object> call_array(const Client& client, const Endpoint& ep, Ids ids) {
   auto resp = client.send(ep.route.method, expand(client.base_url(), ep.route, ids));
-  json::error_code ec;
-  json::value v = json::parse(resp.body, ec);
-  if (ec) throw Error(ErrorKind::decode, "response is not valid JSON: " + ec.message());
-  if (!v.is_array()) throw Error(ErrorKind::decode, std::string(ep.label) + ": response is not a JSON array");
-  return decode_items(v.get_array(), decoder(ep));
+  return decoding(resp, [&] {
+    json::error_code ec;
+    json::value v = json::parse(resp.body, ec);
+    if (ec) throw Error(ErrorKind::decode, "response is not valid JSON: " + ec.message());
+    if (!v.is_array()) throw Error(ErrorKind::decode, std::string(ep.label) + ": response is not a JSON array");
+    return decode_items(v.get_array(), decoder(ep));
+  });
 }
 
 }  // namespace avala

@@ -156,7 +156,8 @@ std::vector<Row> rows() {
 TEST_CASE("fault matrix: every fault ends in a result or a clear error, bounded, without the key") {
   Matrix m;
   for (const Row& row : rows()) {
-    CAPTURE(row.name);
+    std::string row_name = row.name;
+    CAPTURE(row_name);
     m.install(row);
     Outcome out = m.run(row);
     CAPTURE(out.message);

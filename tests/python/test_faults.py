@@ -216,7 +216,4 @@ def test_fault(
     assert rule["matched"] == row.requests, rule
     assert rule["hits"] == (row.requests if count == 0 else min(count, row.requests)), rule
     if error is not None:
-        if error.attempts == 0 and error.kind == "decode":
-            pytest.xfail("libavala reports attempts=0 for a body that fails to decode after the "
-                         "transfer succeeded (core.faults fails on the same rows)")
         assert error.attempts == row.requests, repr(error)

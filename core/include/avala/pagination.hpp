@@ -79,17 +79,29 @@ Page<T> make_page(RawPage raw, const Decoder<T>& decode = from_json_decoder<T>()
   return page;
 }
 
+// Runs f (which decodes resp); a decode error it throws reports the
+// attempts that fetched resp, like every other error.
+template <class F>
+auto decoding(const HttpResponse& resp, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (Error& e) {
+    if (e.attempts() == 0) e.set_attempts(resp.attempts);
+    throw;
+  }
+}
+
 template <class T>
 Page<T> fetch_page(const Client& client, const Route& route, std::initializer_list<std::string_view> ids,
                    const ListParams& params, const Decoder<T>& decode = from_json_decoder<T>()) {
   auto resp = client.send(route.method, expand(client.base_url(), route, ids, list_query(params)));
-  return make_page<T>(decode_page(resp.body), decode);
+  return decoding(resp, [&] { return make_page<T>(decode_page(resp.body), decode); });
 }
 
 template <class T>
 T fetch_one(const Client& client, const Route& route, std::initializer_list<std::string_view> ids) {
   auto resp = client.send(route.method, expand(client.base_url(), route, ids));
-  return T::from_json(decode_object(resp.body));
+  return decoding(resp, [&] { return T::from_json(decode_object(resp.body)); });
 }
 
 // Walks every item across pages, fetching a page only when the previous one
@@ -110,7 +122,7 @@ class Paginator {
       }
       if (!target_) return std::nullopt;
       auto resp = client_.send("GET", *target_);
-      Page<T> page = make_page<T>(decode_page(resp.body), decode_);
+      Page<T> page = decoding(resp, [&] { return make_page<T>(decode_page(resp.body), decode_); });
       items_ = std::move(page.items);
       pos_ = 0;
       target_.reset();

@@ -29,6 +29,7 @@ struct HttpResponse {
   int status = 0;
   Headers headers;
   std::string body;
+  int attempts = 1;  // set by Client::send: 1 + the retries it took
 
   // First value of a header, case-insensitive; empty when absent.
   std::string_view header(std::string_view name) const noexcept;
