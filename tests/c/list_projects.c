@@ -9,30 +9,11 @@
  */
 #include <avala.h>
 
+#include "check.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int passed = 0;
-static int failed = 0;
-
-static int check(int ok, const char *what, int line) {
-  if (ok) {
-    ++passed;
-  } else {
-    ++failed;
-    fprintf(stderr, "list_projects.c:%d: check failed: %s\n", line, what);
-  }
-  return ok;
-}
-#define CHECK(cond) check((cond) != 0, #cond, __LINE__)
-
-/* Reports an unexpected error (and frees it). */
-static void report(const char *call, int rc, avala_error *err) {
-  fprintf(stderr, "%s failed: %d (%s): %s\n", call, rc, avala_status_name(rc),
-          err ? avala_error_message(err) : "(no error object)");
-  avala_error_free(err);
-}
 
 static char *copy_string(const char *s) {
   size_t n;
@@ -48,7 +29,6 @@ static int compare_strings(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int streq(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
 
 /* Walks every project with the lazy iterator; checks count and uniqueness.
  * Returns the first project (owned by the caller), or NULL. */

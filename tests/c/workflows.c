@@ -7,31 +7,14 @@
  */
 #include <avala.h>
 
+#include "check.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int passed = 0;
-static int failed = 0;
 
-static int check(int ok, const char *what, int line) {
-  if (ok) {
-    ++passed;
-  } else {
-    ++failed;
-    fprintf(stderr, "workflows.c:%d: check failed: %s\n", line, what);
-  }
-  return ok;
-}
-#define CHECK(cond) check((cond) != 0, #cond, __LINE__)
 
-static int streq(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
-
-static void report(const char *call, int rc, avala_error *err) {
-  fprintf(stderr, "%s failed: %d (%s): %s\n", call, rc, avala_status_name(rc),
-          err ? avala_error_message(err) : "(no error object)");
-  avala_error_free(err);
-}
 
 /* 1. List all projects; returns the uid of the first with tasks (copied). */
 static size_t list_all_projects(avala_client *client, char *first_uid, size_t cap) {
