@@ -11,13 +11,11 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
-from collections import deque
 from typing import (
     TYPE_CHECKING,
     Any,
     AsyncIterator,
     Callable,
-    Deque,
     Generic,
     Iterator,
     List,
@@ -111,18 +109,24 @@ class ModelIterator(Iterator[M]):
         self._native = native
         self._batch = batch
         self._model = model
-        self._buffer: Deque[Any] = deque()
+        # The current batch, made into models lazily by a C-level map.
+        self._items: Iterator[M] = iter(())
 
     def __iter__(self) -> ModelIterator[M]:
         return self
 
     def __next__(self) -> M:
-        if not self._buffer:
-            # Releases the GIL while pages are fetched.
-            self._buffer.extend(self._native.take(self._batch))
-            if not self._buffer:
-                raise StopIteration
-        return self._model._from_native(self._buffer.popleft())
+        item = next(self._items, None)  # models are never None
+        if item is not None:
+            return item
+        # Releases the GIL while pages are fetched.
+        return self._load(self._native.take(self._batch), StopIteration)
+
+    def _load(self, natives: List[Any], end: Type[Exception]) -> M:
+        if not natives:
+            raise end
+        self._items = map(self._model._from_native, natives)
+        return next(self._items)
 
 
 class AsyncModelIterator(AsyncIterator[M]):
@@ -137,13 +141,12 @@ class AsyncModelIterator(AsyncIterator[M]):
 
     async def __anext__(self) -> M:
         sync = self._sync
-        if not sync._buffer:
-            loop = asyncio.get_running_loop()
-            items: List[Any] = await loop.run_in_executor(None, sync._native.take, sync._batch)
-            sync._buffer.extend(items)
-            if not sync._buffer:
-                raise StopAsyncIteration
-        return sync._model._from_native(sync._buffer.popleft())
+        item = next(sync._items, None)
+        if item is not None:
+            return item
+        loop = asyncio.get_running_loop()
+        natives: List[Any] = await loop.run_in_executor(None, sync._native.take, sync._batch)
+        return sync._load(natives, StopAsyncIteration)
 
 
 # ---- resources -----------------------------------------------------------------

@@ -119,20 +119,36 @@ class Field(Generic[T]):
         raise NotImplementedError
 
 
-class Str(Field[str]):
+class _StrField(Field[T]):
+    """A string field: read through the native getter (which yields a str or
+    None) in one step — uid and name are read for every item of a walk, so
+    this path is kept free of the generic convert call."""
+
+    from_string = True
+    missing: Any = None
+
+    def __get__(self, obj: Optional[Model], owner: Optional[type] = None) -> Any:
+        if obj is None:
+            return self
+        if obj._data is None:
+            native = obj._native
+            if native is not None:
+                value = native.get_string(self.name)
+                return self.missing if value is None else value
+        return self.convert(obj._raw().get(self.name))
+
+    def convert(self, value: Any) -> Any:
+        return value if isinstance(value, str) else self.missing
+
+
+class Str(_StrField[str]):
     """A string the API always sends (``""`` if it did not)."""
 
-    from_string = True
-
-    def convert(self, value: Any) -> str:
-        return value if isinstance(value, str) else ""
+    missing = ""
 
 
-class OptStr(Field[Optional[str]]):
-    from_string = True
-
-    def convert(self, value: Any) -> Optional[str]:
-        return value if isinstance(value, str) else None
+class OptStr(_StrField[Optional[str]]):
+    missing = None
 
 
 class Bool(Field[bool]):
