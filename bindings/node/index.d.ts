@@ -13,6 +13,8 @@ export interface AvalaConfig {
   maxRetries?: number;
   /** A PEM bundle to trust instead of the system store. */
   caFile?: string;
+  /** Wait for the X-RateLimit window instead of collecting 429s (client-side rate limiting). Default false. */
+  rateLimit?: boolean;
 }
 
 export interface RateLimitInfo {

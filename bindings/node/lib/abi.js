@@ -39,7 +39,7 @@ const status = Object.freeze({
   E_CANCELLED: -18,
 });
 
-const CLIENT_OPTIONS_VERSION = 1;
+const CLIENT_OPTIONS_VERSION = 2;
 const LIST_OPTIONS_VERSION = 2;
 const WAIT_OPTIONS_VERSION = 1;
 
@@ -177,6 +177,7 @@ function declareTypes() {
     ca_file: 'const char *',
     user_agent_suffix: 'const char *',
     max_retries: 'int32_t',
+    rate_limit: 'int32_t', // version 2
   });
   koffi.struct('avala_list_options', {
     version: 'uint32_t',

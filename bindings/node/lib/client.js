@@ -19,7 +19,7 @@ function optionalString(value, name) {
 
 /**
  * The Avala API client, as in the official TypeScript SDK:
- * `new Avala({ apiKey, baseUrl, timeout, maxRetries })`. The key defaults to
+ * `new Avala({ apiKey, baseUrl, timeout, maxRetries, rateLimit })`. The key defaults to
  * $AVALA_API_KEY and the URL to $AVALA_BASE_URL, else https://api.avala.ai/api/v1;
  * `timeout` is in milliseconds (default 30000), one deadline per request.
  * Every network call runs on a worker thread and returns a Promise.
@@ -29,6 +29,10 @@ class Avala {
     config = config ?? {};
     const timeout = optionalNumber(config.timeout, 'timeout', (v) => Number.isFinite(v) && v > 0, 'a positive number of milliseconds');
     const maxRetries = optionalNumber(config.maxRetries, 'maxRetries', (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer');
+    if (config.rateLimit !== undefined && typeof config.rateLimit !== 'boolean') {
+      throw new TypeError('avala: rateLimit must be true or false');
+    }
+    const rateLimit = config.rateLimit === true;
     if (!config.apiKey && !process.env.AVALA_API_KEY) {
       // The TypeScript SDK's wording (libavala's would say api_key); nothing is sent either way.
       throw Object.assign(new ConfigurationError(
@@ -44,6 +48,7 @@ class Avala {
       ca_file: optionalString(config.caFile, 'caFile'),
       user_agent_suffix: `node/${process.versions.node}`,
       max_retries: maxRetries === undefined ? -1 : maxRetries,
+      rate_limit: rateLimit ? 1 : 0,
     };
     // Sends nothing: a missing key or an insecure URL fails here (ConfigurationError).
     const ptr = callSync(a.fn.avala_client_new, true, [options]);
