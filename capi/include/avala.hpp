@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -25,6 +26,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace avala {
 
@@ -203,8 +205,94 @@ inline Project ProjectView::clone() const {
     return Project(out);
 }
 
-// One page of projects. Items are borrowed ProjectViews valid while the page lives.
-class ProjectPage {
+// The object handles of avala.h beyond projects (tasks, exports, agents,
+// agent executions, quality targets, evaluations, datasets): one type for
+// all, like avala_object. Mirrors avala_object_kind.
+enum class ObjectKind : int {
+    other = AVALA_OBJECT_OTHER,
+    task = AVALA_OBJECT_TASK,
+    export_ = AVALA_OBJECT_EXPORT,
+    agent = AVALA_OBJECT_AGENT,
+    agent_execution = AVALA_OBJECT_AGENT_EXECUTION,
+    quality_target = AVALA_OBJECT_QUALITY_TARGET,
+    quality_target_evaluation = AVALA_OBJECT_QUALITY_TARGET_EVALUATION,
+    dataset = AVALA_OBJECT_DATASET,
+};
+
+class Object;
+
+// A borrowed object (e.g. an item of an ObjectPage): valid while its owner lives.
+class ObjectView {
+public:
+    ObjectView() noexcept = default;
+    explicit ObjectView(const avala_object* o) noexcept : o_(o) {}
+
+    ObjectKind kind() const noexcept { return static_cast<ObjectKind>(avala_object_kind_of(o_)); }
+    std::string_view uid() const noexcept { return detail::view(avala_object_string(o_, "uid")); }
+    // Typed fields; nullopt when absent, null or of another type.
+    std::optional<std::string_view> string(const char* field) const noexcept {
+        return detail::optional_view(avala_object_string(o_, field));
+    }
+    std::optional<std::int64_t> integer(const char* field) const noexcept {
+        std::int64_t v = 0;
+        return avala_object_int(&v, o_, field) == AVALA_OK ? std::optional<std::int64_t>(v) : std::nullopt;
+    }
+    std::optional<double> number(const char* field) const noexcept {
+        double v = 0;
+        return avala_object_double(&v, o_, field) == AVALA_OK ? std::optional<double>(v) : std::nullopt;
+    }
+    std::optional<bool> boolean(const char* field) const noexcept {
+        int v = 0;
+        return avala_object_bool(&v, o_, field) == AVALA_OK ? std::optional<bool>(v != 0) : std::nullopt;
+    }
+    // The whole object as compact JSON; one field as JSON text.
+    std::string_view json() const noexcept { return detail::view(avala_object_json(o_)); }
+    std::optional<std::string_view> field_json(const char* field) const noexcept {
+        return detail::optional_view(avala_object_field_json(o_, field));
+    }
+
+    Object clone() const;
+
+    const avala_object* get() const noexcept { return o_; }
+    explicit operator bool() const noexcept { return o_ != nullptr; }
+
+protected:
+    const avala_object* o_ = nullptr;
+};
+
+// An owned object. Move-only; an empty (moved-from) Object must not be read.
+class Object : public ObjectView {
+public:
+    Object() noexcept = default;
+    explicit Object(avala_object* o) noexcept : ObjectView(o) {}
+    Object(const Object&) = delete;
+    Object& operator=(const Object&) = delete;
+    Object(Object&& other) noexcept : ObjectView(std::exchange(other.o_, nullptr)) {}
+    Object& operator=(Object&& other) noexcept {
+        if (this != &other) {
+            avala_object_free(const_cast<avala_object*>(std::exchange(o_, std::exchange(other.o_, nullptr))));
+        }
+        return *this;
+    }
+    ~Object() { avala_object_free(const_cast<avala_object*>(o_)); }
+
+    avala_object* release() noexcept { return const_cast<avala_object*>(std::exchange(o_, nullptr)); }
+};
+
+inline Object ObjectView::clone() const {
+    avala_object* out = nullptr;
+    detail::check(avala_object_clone(&out, o_), nullptr);
+    return Object(out);
+}
+
+namespace detail {
+
+// One page of items, borrowed as View while the page lives; the C functions
+// of the page type are template arguments, so projects and objects share it.
+template <class View, class Handle, class Item, std::size_t (*Count)(const Handle*),
+          const Item* (*At)(const Handle*, std::size_t), const char* (*Next)(const Handle*),
+          const char* (*Previous)(const Handle*), int (*HasMore)(const Handle*), void (*Free)(Handle*)>
+class BasicPage {
 public:
     class iterator {
     public:
@@ -212,14 +300,14 @@ public:
         // input iterator; C++20 algorithms may treat it as a forward one.
         using iterator_category = std::input_iterator_tag;
         using iterator_concept = std::forward_iterator_tag;
-        using value_type = ProjectView;
+        using value_type = View;
         using difference_type = std::ptrdiff_t;
         using pointer = void;
-        using reference = ProjectView;
+        using reference = View;
 
         iterator() noexcept = default;
-        iterator(const avala_project_page* page, std::size_t i) noexcept : page_(page), i_(i) {}
-        ProjectView operator*() const noexcept { return ProjectView(avala_project_page_item(page_, i_)); }
+        iterator(const Handle* page, std::size_t i) noexcept : page_(page), i_(i) {}
+        View operator*() const noexcept { return View(At(page_, i_)); }
         iterator& operator++() noexcept {
             ++i_;
             return *this;
@@ -235,58 +323,55 @@ public:
         friend bool operator!=(const iterator& a, const iterator& b) noexcept { return !(a == b); }
 
     private:
-        const avala_project_page* page_ = nullptr;
+        const Handle* page_ = nullptr;
         std::size_t i_ = 0;
     };
 
-    explicit ProjectPage(avala_project_page* page) noexcept : page_(page) {}
+    explicit BasicPage(Handle* page) noexcept : page_(page) {}
 
-    std::size_t size() const noexcept { return avala_project_page_count(page_.get()); }
+    std::size_t size() const noexcept { return Count(page_.get()); }
     bool empty() const noexcept { return size() == 0; }
-    ProjectView operator[](std::size_t i) const noexcept {
-        return ProjectView(avala_project_page_item(page_.get(), i));
-    }
-    ProjectView at(std::size_t i) const {
-        if (i >= size()) throw std::out_of_range("avala::ProjectPage::at");
+    View operator[](std::size_t i) const noexcept { return View(At(page_.get(), i)); }
+    View at(std::size_t i) const {
+        if (i >= size()) throw std::out_of_range("avala page index out of range");
         return (*this)[i];
     }
     iterator begin() const noexcept { return iterator(page_.get(), 0); }
     iterator end() const noexcept { return iterator(page_.get(), size()); }
 
-    bool has_more() const noexcept { return avala_project_page_has_more(page_.get()) != 0; }
-    std::optional<std::string_view> next_cursor() const noexcept {
-        return detail::optional_view(avala_project_page_next_cursor(page_.get()));
-    }
+    bool has_more() const noexcept { return HasMore(page_.get()) != 0; }
+    std::optional<std::string_view> next_cursor() const noexcept { return optional_view(Next(page_.get())); }
     std::optional<std::string_view> previous_cursor() const noexcept {
-        return detail::optional_view(avala_project_page_previous_cursor(page_.get()));
+        return optional_view(Previous(page_.get()));
     }
 
-    const avala_project_page* get() const noexcept { return page_.get(); }
+    const Handle* get() const noexcept { return page_.get(); }
 
 private:
-    detail::Owned<avala_project_page, avala_project_page_free> page_;
+    Owned<Handle, Free> page_;
 };
 
-// Every project across pages, for range-for. A single-pass input range: the
+// Every item across pages, for range-for. A single-pass input range: the
 // next page is fetched only when the loop reaches it, so memory stays one
 // page. begin() and operator++ throw avala::Error; after one, incrementing
-// again retries the page that failed. The Project yielded is owned by the
+// again retries the page that failed. The item yielded is owned by the
 // range until the next step: move it out to keep it.
-class ProjectRange {
+template <class Item, class Iter, class Raw, int (*NextFn)(Raw**, Iter*, avala_error**), void (*Free)(Iter*)>
+class BasicRange {
 public:
     class iterator {
     public:
         using iterator_category = std::input_iterator_tag;
-        using value_type = Project;
+        using value_type = Item;
         using difference_type = std::ptrdiff_t;
-        using pointer = Project*;
-        using reference = Project&;
+        using pointer = Item*;
+        using reference = Item&;
 
         iterator() noexcept = default;
-        explicit iterator(ProjectRange* range) noexcept : range_(range) {}
+        explicit iterator(BasicRange* range) noexcept : range_(range) {}
 
-        Project& operator*() const noexcept { return range_->current_; }
-        Project* operator->() const noexcept { return &range_->current_; }
+        Item& operator*() const noexcept { return range_->current_; }
+        Item* operator->() const noexcept { return &range_->current_; }
         iterator& operator++() {
             if (!range_->advance()) range_ = nullptr;
             return *this;
@@ -297,10 +382,10 @@ public:
         friend bool operator!=(const iterator& a, const iterator& b) noexcept { return !(a == b); }
 
     private:
-        ProjectRange* range_ = nullptr;  // nullptr: the end
+        BasicRange* range_ = nullptr;  // nullptr: the end
     };
 
-    explicit ProjectRange(avala_project_iter* it) noexcept : it_(it) {}
+    explicit BasicRange(Iter* it) noexcept : it_(it) {}
 
     // Fetches the first item. Single pass: a second begin() continues where
     // the first left off (and retries, after an error).
@@ -311,26 +396,51 @@ public:
     }
     iterator end() noexcept { return iterator(); }
 
-    avala_project_iter* get() noexcept { return it_.get(); }
+    Iter* get() noexcept { return it_.get(); }
 
 private:
-    // Moves to the next project; false at the end. Throws avala::Error.
+    // Moves to the next item; false at the end. Throws avala::Error.
     bool advance() {
-        current_ = Project();
-        avala_project* out = nullptr;
+        current_ = Item();
+        Raw* out = nullptr;
         avala_error* err = nullptr;
-        int rc = detail::check(avala_project_iter_next(&out, it_.get(), &err), err);
+        int rc = check(NextFn(&out, it_.get(), &err), err);
         if (rc == AVALA_ITER_END) {
             done_ = true;
             return false;
         }
-        current_ = Project(out);
+        current_ = Item(out);
         return true;
     }
 
-    detail::Owned<avala_project_iter, avala_project_iter_free> it_;
-    Project current_;  // empty before the first item and after an error
+    Owned<Iter, Free> it_;
+    Item current_;  // empty before the first item and after an error
     bool done_ = false;
+};
+
+}  // namespace detail
+
+// One page of projects. Items are borrowed ProjectViews valid while the page lives.
+using ProjectPage = detail::BasicPage<ProjectView, avala_project_page, avala_project, avala_project_page_count,
+                                      avala_project_page_item, avala_project_page_next_cursor,
+                                      avala_project_page_previous_cursor, avala_project_page_has_more,
+                                      avala_project_page_free>;
+// Every project across pages (see BasicRange).
+using ProjectRange = detail::BasicRange<Project, avala_project_iter, avala_project, avala_project_iter_next,
+                                        avala_project_iter_free>;
+// One page of objects (or the items of a bare-array answer, without cursors).
+using ObjectPage = detail::BasicPage<ObjectView, avala_page, avala_object, avala_page_count, avala_page_item,
+                                     avala_page_next_cursor, avala_page_previous_cursor, avala_page_has_more,
+                                     avala_page_free>;
+// Every object of a list across pages.
+using ObjectRange = detail::BasicRange<Object, avala_iter, avala_object, avala_iter_next, avala_iter_free>;
+
+// Options of the resource lists: page size, a starting cursor, and filters
+// (name, value) the list takes, e.g. {{"project", uid}, {"status", "completed"}}.
+struct ListOptions {
+    std::int32_t limit = 0;
+    std::optional<std::string> cursor;
+    std::vector<std::pair<std::string, std::string>> filters;
 };
 
 // A raw response from Client::request. Immutable.
@@ -472,10 +582,181 @@ public:
         return Response(out);
     }
 
+    // ---- tasks, exports, agents, quality targets, datasets ----------------
+    // Lists return a lazy ObjectRange (every item across pages) or, with
+    // _page, one ObjectPage; filters a list does not take throw
+    // Error(AVALA_E_INVALID_ARGUMENT) and nothing is sent. Create and update
+    // take the fields as JSON object text (checked before sending; update
+    // sends only the fields given).
+
+    ObjectRange tasks(const ListOptions& o = {}) { return range(avala_task_list, o); }
+    ObjectPage tasks_page(const ListOptions& o = {}) { return page(avala_task_list_page, o); }
+    Object task(std::string_view uid) { return object(avala_task_get, uid); }
+
+    ObjectRange exports(const ListOptions& o = {}) { return range(avala_export_list, o); }
+    ObjectPage exports_page(const ListOptions& o = {}) { return page(avala_export_list_page, o); }
+    Object get_export(std::string_view uid) { return object(avala_export_get, uid); }
+    Object create_export_for_project(std::string_view project) { return create_export(project, true); }
+    Object create_export_for_dataset(std::string_view dataset) { return create_export(dataset, false); }
+    // Polls until "exported" or "failed" (a failed export is returned, not
+    // thrown); interval never below 0.5 s; throws Error(AVALA_E_TIMEOUT)
+    // naming the last status. progress(export, elapsed_seconds) runs after
+    // each poll on this thread; returning false cancels (AVALA_E_CANCELLED).
+    Object wait_for_export(std::string_view uid,
+                           std::chrono::milliseconds interval = std::chrono::milliseconds(2000),
+                           std::chrono::milliseconds timeout = std::chrono::milliseconds(300000),
+                           std::function<bool(ObjectView, double)> progress = {}) {
+        std::string id = detail::c_string(uid, "uid");
+        avala_wait_options w = AVALA_WAIT_OPTIONS_INIT;
+        w.interval_ms = static_cast<std::int64_t>(interval.count());
+        w.timeout_ms = static_cast<std::int64_t>(timeout.count());
+        auto trampoline = [](const avala_object* e, double elapsed, void* payload) -> int {
+            auto* fn = static_cast<std::function<bool(ObjectView, double)>*>(payload);
+            try {
+                return (*fn)(ObjectView(e), elapsed) ? AVALA_CONTINUE : 0;
+            } catch (...) {
+                return 0;  // an exception cannot cross the C library: stop the wait
+            }
+        };
+        avala_object* out = nullptr;
+        avala_error* err = nullptr;
+        detail::check(avala_export_wait(&out, client_.get(), id.c_str(), &w, progress ? +trampoline : nullptr,
+                                        &progress, &err),
+                      err);
+        return Object(out);
+    }
+
+    ObjectRange agents(const ListOptions& o = {}) { return range(avala_agent_list, o); }
+    ObjectPage agents_page(const ListOptions& o = {}) { return page(avala_agent_list_page, o); }
+    Object agent(std::string_view uid) { return object(avala_agent_get, uid); }
+    Object create_agent(std::string_view fields_json) { return with_fields(avala_agent_create, fields_json); }
+    Object update_agent(std::string_view uid, std::string_view fields_json) {
+        return with_fields(avala_agent_update, uid, fields_json);
+    }
+    void delete_agent(std::string_view uid) { call(avala_agent_delete, uid); }
+    ObjectRange agent_executions(std::string_view agent_uid, const ListOptions& o = {}) {
+        return range(avala_agent_execution_list, o, agent_uid);
+    }
+    Object test_agent(std::string_view uid) { return object(avala_agent_test, uid); }
+
+    ObjectRange quality_targets(std::string_view project, const ListOptions& o = {}) {
+        return range(avala_quality_target_list, o, project);
+    }
+    Object quality_target(std::string_view project, std::string_view uid) {
+        return object(avala_quality_target_get, project, uid);
+    }
+    Object create_quality_target(std::string_view project, std::string_view fields_json) {
+        return with_fields(avala_quality_target_create, project, fields_json);
+    }
+    Object update_quality_target(std::string_view project, std::string_view uid, std::string_view fields_json) {
+        return with_fields(avala_quality_target_update, project, uid, fields_json);
+    }
+    void delete_quality_target(std::string_view project, std::string_view uid) {
+        call(avala_quality_target_delete, project, uid);
+    }
+    // The server answers a bare array: a page without cursors.
+    ObjectPage evaluate_quality_targets(std::string_view project) {
+        std::string p = detail::c_string(project, "project");
+        avala_page* out = nullptr;
+        avala_error* err = nullptr;
+        detail::check(avala_quality_target_evaluate(&out, client_.get(), p.c_str(), &err), err);
+        return ObjectPage(out);
+    }
+
+    ObjectRange datasets(const ListOptions& o = {}) { return range(avala_dataset_list, o); }
+    ObjectPage datasets_page(const ListOptions& o = {}) { return page(avala_dataset_list_page, o); }
+    Object dataset(std::string_view uid) { return object(avala_dataset_get, uid); }
+
     avala_client* get() noexcept { return client_.get(); }
     const avala_client* get() const noexcept { return client_.get(); }
 
 private:
+    // avala_list_options over ListOptions, keeping the C strings alive.
+    struct CListOptions {
+        explicit CListOptions(const ListOptions& o) {
+            opts.limit = o.limit > 0 ? o.limit : 0;
+            if (o.cursor) {
+                cursor = detail::c_string(*o.cursor, "cursor");
+                opts.cursor = cursor.c_str();
+            }
+            for (const auto& [k, v] : o.filters) {
+                strings.push_back(detail::c_string(k, "filter name"));
+                strings.push_back(detail::c_string(v, "filter value"));
+            }
+            for (const auto& str : strings) pointers.push_back(str.c_str());
+            pointers.push_back(nullptr);
+            opts.filters = pointers.data();
+        }
+        CListOptions(const CListOptions&) = delete;
+        CListOptions& operator=(const CListOptions&) = delete;
+        avala_list_options opts = AVALA_LIST_OPTIONS_INIT;
+        std::string cursor;
+        std::vector<std::string> strings;
+        std::vector<const char*> pointers;
+    };
+
+    // Runs f(out, client, ids..., rest..., &err) with the string_view ids as
+    // C strings (checked for embedded NULs), throwing on failure.
+    template <class Out, class F, class... Ids>
+    Out* run(F f, Ids... ids) {
+        Out* out = nullptr;
+        avala_error* err = nullptr;
+        detail::check(f(&out, client_.get(), ids..., &err), err);
+        return out;
+    }
+    template <class F, class... Views>
+    Object object(F f, Views... ids) {
+        std::string c[] = {detail::c_string(ids, "uid")...};
+        return apply_ids<sizeof...(Views)>(c, [&](auto... p) { return Object(run<avala_object>(f, p...)); });
+    }
+    template <class F, class... Views>
+    Object with_fields(F f, Views... args) {  // the last argument is the fields' JSON
+        std::string c[] = {detail::c_string(args, "argument")...};
+        return apply_ids<sizeof...(Views)>(c, [&](auto... p) { return Object(run<avala_object>(f, p...)); });
+    }
+    template <class F, class... Views>
+    void call(F f, Views... ids) {
+        std::string c[] = {detail::c_string(ids, "uid")...};
+        apply_ids<sizeof...(Views)>(c, [&](auto... p) {
+            avala_error* err = nullptr;
+            detail::check(f(client_.get(), p..., &err), err);
+        });
+    }
+    template <class F, class... Views>
+    ObjectRange range(F f, const ListOptions& o, Views... parent) {
+        std::string c[] = {std::string(), detail::c_string(parent, "uid")...};
+        CListOptions lo(o);
+        avala_iter* out = nullptr;
+        avala_error* err = nullptr;
+        if constexpr (sizeof...(Views) == 0) {
+            detail::check(f(&out, client_.get(), &lo.opts, &err), err);
+        } else {
+            detail::check(f(&out, client_.get(), c[1].c_str(), &lo.opts, &err), err);
+        }
+        return ObjectRange(out);
+    }
+    template <class F>
+    ObjectPage page(F f, const ListOptions& o) {
+        CListOptions lo(o);
+        return ObjectPage(run<avala_page>(f, static_cast<const avala_list_options*>(&lo.opts)));
+    }
+    template <std::size_t N, class F>
+    static decltype(auto) apply_ids(std::string (&c)[N], F&& f) {
+        if constexpr (N == 1) return f(c[0].c_str());
+        else if constexpr (N == 2) return f(c[0].c_str(), c[1].c_str());
+        else return f(c[0].c_str(), c[1].c_str(), c[2].c_str());
+    }
+    Object create_export(std::string_view uid, bool project) {
+        std::string id = detail::c_string(uid, project ? "project" : "dataset");
+        avala_object* out = nullptr;
+        avala_error* err = nullptr;
+        detail::check(avala_export_create(&out, client_.get(), project ? id.c_str() : nullptr,
+                                          project ? nullptr : id.c_str(), &err),
+                      err);
+        return Object(out);
+    }
+
+
     static avala_list_options list_options(std::int32_t limit, const std::optional<std::string_view>& cursor,
                                            std::optional<std::string>& keep) {
         avala_list_options o = AVALA_LIST_OPTIONS_INIT;

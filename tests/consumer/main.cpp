@@ -4,6 +4,7 @@
 #include <avala.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <set>
@@ -89,6 +90,65 @@ int main(int argc, char** argv) {
             CHECK(!next.empty());
             for (avala::ProjectView p : next) CHECK(uids.count(std::string(p.uid())) == 1);
             CHECK(next[0].uid() != page[0].uid());
+        }
+
+        // Tasks, agents, quality targets, exports and datasets through the same wrapper.
+        if (first) {
+            std::string project(first.uid());
+            avala::ListOptions by_project;
+            by_project.limit = 3;  // several pages: the filter must survive them
+            by_project.filters = {{"project", project}};
+            std::size_t tasks = 0, foreign = 0;
+            for (avala::Object& t : client.tasks(by_project)) {
+                ++tasks;
+                if (t.kind() != avala::ObjectKind::task || t.string("project") != project) ++foreign;
+            }
+            CHECK(tasks > 3);
+            CHECK(foreign == 0);
+            avala::ObjectPage tp = client.tasks_page(by_project);
+            CHECK(tp.size() == 3 && tp.has_more());
+            CHECK(client.task(tp[0].uid()).uid() == tp[0].uid());
+
+            avala::Object agent = client.create_agent(R"({"name": "cpp-bot", "description": "keep"})");
+            avala::Object renamed = client.update_agent(agent.uid(), R"({"name": "cpp-bot-2"})");
+            CHECK(renamed.string("name") == "cpp-bot-2");
+            CHECK(renamed.string("description") == "keep");  // PATCH sent only the name
+            CHECK(client.test_agent(agent.uid()).boolean("success") == true);
+            std::size_t executions = 0;
+            for (avala::Object& e : client.agent_executions(agent.uid())) executions += e ? 1 : 0;
+            CHECK(executions >= 1);
+            std::string agent_uid(agent.uid());
+            client.delete_agent(agent_uid);
+            EXPECT_ERROR(AVALA_E_NOT_FOUND, 404, client.agent(agent_uid));
+            EXPECT_ERROR(AVALA_E_INVALID_ARGUMENT, 0, client.create_agent(R"({"description": "no name"})"));
+
+            avala::Object target = client.create_quality_target(
+                project, R"({"name": "done", "metric": "completion_rate", "threshold": 0.5})");
+            CHECK(target.number("threshold") == 0.5);
+            avala::ObjectPage evaluations = client.evaluate_quality_targets(project);
+            CHECK(!evaluations.empty() && !evaluations.has_more() && !evaluations.next_cursor());
+            client.delete_quality_target(project, target.uid());
+
+            avala::Object exp = client.create_export_for_project(project);
+            int polls = 0;
+            avala::Object done = client.wait_for_export(exp.uid(), std::chrono::milliseconds(500),
+                                                        std::chrono::seconds(30), [&](avala::ObjectView, double) {
+                                                            ++polls;
+                                                            return true;
+                                                        });
+            CHECK(done.string("status") == "exported");
+            CHECK(polls >= 2);
+            avala::Object again = client.create_export_for_project(project);
+            EXPECT_ERROR(AVALA_E_CANCELLED, 0,
+                         client.wait_for_export(again.uid(), std::chrono::milliseconds(500), std::chrono::seconds(30),
+                                                [](avala::ObjectView, double) { return false; }));
+
+            std::size_t datasets = 0;
+            for (avala::Object& d : client.datasets()) datasets += d.kind() == avala::ObjectKind::dataset;
+            CHECK(datasets > 0);
+            avala::ListOptions bad_filter;
+            bad_filter.filters = {{"colour", "red"}};
+            EXPECT_ERROR(AVALA_E_INVALID_ARGUMENT, 0, client.tasks(bad_filter));
         }
 
         // The generic call reaches the same endpoint.
