@@ -18,19 +18,16 @@
 
 namespace avala_cli::abi {
 
+// avala.hpp's handles and its one C-error-to-exception translation.
 template <class T, void (*Free)(T*)>
-struct Deleter {
-    void operator()(T* p) const noexcept { Free(p); }
-};
-template <class T, void (*Free)(T*)>
-using Owned = std::unique_ptr<T, Deleter<T, Free>>;
+using Owned = avala::detail::Owned<T, Free>;
 using Object = Owned<avala_object, avala_object_free>;
 using Page = Owned<avala_page, avala_page_free>;
 using Iter = Owned<avala_iter, avala_iter_free>;
 
 // Throws avala::Error for a negative code (taking ownership of err), else
 // returns rc. err is read after the call: check(f(&err), err) is safe.
-int check(int rc, avala_error* const& err);
+using avala::detail::check;
 
 // Uniform call shapes; `parent` is the project or agent uid, or NULL.
 using ListFn = int (*)(avala_iter**, avala_client*, const char* parent, const avala_list_options*, avala_error**);
@@ -56,11 +53,9 @@ struct Unscoped<F> {
 template <auto F>
 inline constexpr auto unscoped = &Unscoped<F>::call;
 
-// What a list call is given. `filters` alternate name, value.
-struct ListArgs {
-    std::int32_t limit = 0;
-    std::optional<std::string> cursor;
-    std::vector<std::string> filters;
+// What a list call is given: avala.hpp's list options plus the parent (a
+// project or agent uid), or NULL.
+struct ListArgs : avala::ListOptions {
     const char* parent = nullptr;
 };
 
@@ -80,16 +75,8 @@ struct ListSource {
     PageInfo (*page)(avala_client*, const ListArgs&, const ItemSink&);
 };
 
-// An avala_list_options over a ListArgs (which must outlive it).
-class ListOptions {
-public:
-    explicit ListOptions(const ListArgs& args);
-    const avala_list_options* get() const noexcept { return &opts_; }
-
-private:
-    avala_list_options opts_ = AVALA_LIST_OPTIONS_INIT;
-    std::vector<const char*> filters_;
-};
+// The avala_list_options of a ListArgs (which must outlive it).
+using ListOptions = avala::detail::CListOptions;
 
 // The object's JSON (every field the server sent), borrowed from it.
 std::string_view json_of(const avala_object* obj);

@@ -162,8 +162,7 @@ int run_list(Context& ctx, const ListCommand& cmd) {
     args.cursor = ctx.option("cursor");
     for (const Filter& f : cmd.filters)
         if (auto v = ctx.option(f.option)) {
-            args.filters.emplace_back(f.name);
-            args.filters.push_back(std::move(*v));
+            args.filters.emplace_back(std::string(f.name), std::move(*v));
         }
     std::optional<std::string> keep;
     args.parent = parent_of(ctx, cmd.parent, keep);

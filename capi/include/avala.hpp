@@ -443,6 +443,39 @@ struct ListOptions {
     std::vector<std::pair<std::string, std::string>> filters;
 };
 
+namespace detail {
+
+// The avala_list_options of a ListOptions, keeping its C strings alive.
+class CListOptions {
+public:
+    explicit CListOptions(const ListOptions& o) {
+        opts.limit = o.limit > 0 ? o.limit : 0;
+        if (o.cursor) {
+            cursor_ = c_string(*o.cursor, "cursor");
+            opts.cursor = cursor_.c_str();
+        }
+        for (const auto& [k, v] : o.filters) {
+            strings_.push_back(c_string(k, "filter name"));
+            strings_.push_back(c_string(v, "filter value"));
+        }
+        for (const auto& str : strings_) pointers_.push_back(str.c_str());
+        pointers_.push_back(nullptr);
+        opts.filters = pointers_.data();
+    }
+    CListOptions(const CListOptions&) = delete;
+    CListOptions& operator=(const CListOptions&) = delete;
+    const avala_list_options* get() const noexcept { return &opts; }
+
+    avala_list_options opts = AVALA_LIST_OPTIONS_INIT;
+
+private:
+    std::string cursor_;
+    std::vector<std::string> strings_;
+    std::vector<const char*> pointers_;
+};
+
+}  // namespace detail
+
 // A raw response from Client::request. Immutable.
 class Response {
 public:
@@ -671,30 +704,6 @@ public:
     const avala_client* get() const noexcept { return client_.get(); }
 
 private:
-    // avala_list_options over ListOptions, keeping the C strings alive.
-    struct CListOptions {
-        explicit CListOptions(const ListOptions& o) {
-            opts.limit = o.limit > 0 ? o.limit : 0;
-            if (o.cursor) {
-                cursor = detail::c_string(*o.cursor, "cursor");
-                opts.cursor = cursor.c_str();
-            }
-            for (const auto& [k, v] : o.filters) {
-                strings.push_back(detail::c_string(k, "filter name"));
-                strings.push_back(detail::c_string(v, "filter value"));
-            }
-            for (const auto& str : strings) pointers.push_back(str.c_str());
-            pointers.push_back(nullptr);
-            opts.filters = pointers.data();
-        }
-        CListOptions(const CListOptions&) = delete;
-        CListOptions& operator=(const CListOptions&) = delete;
-        avala_list_options opts = AVALA_LIST_OPTIONS_INIT;
-        std::string cursor;
-        std::vector<std::string> strings;
-        std::vector<const char*> pointers;
-    };
-
     // Runs f(out, client, ids..., rest..., &err) with the string_view ids as
     // C strings (checked for embedded NULs), throwing on failure.
     template <class Out, class F, class... Ids>
@@ -725,7 +734,7 @@ private:
     template <class F, class... Views>
     ObjectRange range(F f, const ListOptions& o, Views... parent) {
         std::string c[] = {std::string(), detail::c_string(parent, "uid")...};
-        CListOptions lo(o);
+        detail::CListOptions lo(o);
         avala_iter* out = nullptr;
         avala_error* err = nullptr;
         if constexpr (sizeof...(Views) == 0) {
@@ -737,7 +746,7 @@ private:
     }
     template <class F>
     ObjectPage page(F f, const ListOptions& o) {
-        CListOptions lo(o);
+        detail::CListOptions lo(o);
         return ObjectPage(run<avala_page>(f, static_cast<const avala_list_options*>(&lo.opts)));
     }
     template <std::size_t N, class F>

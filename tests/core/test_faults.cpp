@@ -82,11 +82,6 @@ class Matrix {
     return out;
   }
 
-  // How many requests the emulator saw on the rule's route (its hit count
-  // plus the ones that passed untouched are not separable, so rows check
-  // attempts through the error instead; for successes, through the rule).
-  std::string faults() { return control().send("GET", "/__emulator/faults").body; }
-
  private:
   static avala::EnvLookup env() {
     return [](std::string_view k) -> std::optional<std::string> {

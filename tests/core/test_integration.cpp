@@ -177,6 +177,17 @@ TEST_CASE("a closed port is a network error") {
   o.max_retries = 0;
   avala::Client c(o);
   CHECK(kind_of([&] { avala::projects::list(c); }) == ErrorKind::network);
+
+  // A refused connection provably sent nothing, so even a POST is retried.
+  o.max_retries = 2;
+  avala::Client retrying(o);
+  try {
+    retrying.send("POST", "/api/v1/agents/", std::string(R"({"name":"x"})"));
+    FAIL("no error");
+  } catch (const avala::Error& e) {
+    CHECK(e.kind() == ErrorKind::network);
+    CHECK(e.attempts() == 3);
+  }
 }
 
 TEST_CASE("one client serves many threads at once") {

@@ -65,16 +65,4 @@ async function sharedEmulator() {
 
 process.env.AVALA_ALLOW_INSECURE_BASE_URL = '1';
 
-/** Resolves to true when the emulator serves `path` (another engineer is adding resources to it). */
-async function serves(client, path) {
-  const { NotFoundError } = require('..');
-  try {
-    await client.request('GET', path);
-    return true;
-  } catch (e) {
-    if (e instanceof NotFoundError) return false;
-    throw e;
-  }
-}
-
-module.exports = { repo, sharedEmulator, startEmulator, serves };
+module.exports = { repo, sharedEmulator, startEmulator };
