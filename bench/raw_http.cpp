@@ -27,6 +27,8 @@ RawHttp::RawHttp(const std::string& host, const std::string& port, const std::st
   tcp::resolver resolver(impl_->ioc);
   asio::connect(impl_->socket, resolver.resolve(host, port));
   impl_->socket.set_option(tcp::no_delay(true));
+  // Reads take up to 64 KiB at a time, as the core's do.
+  impl_->buffer.reserve(64 * 1024);
   auto& req = impl_->req;
   req.method(http::verb::get);
   req.version(11);

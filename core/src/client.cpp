@@ -122,17 +122,35 @@ RateLimitInfo Client::rate_limit() const {
 }
 
 HttpResponse Client::send(std::string_view method, std::string target, std::optional<std::string> body) const {
+  return finish(start(method, std::move(target), std::move(body)));
+}
+
+Client::Pending Client::start(std::string_view method, std::string target, std::optional<std::string> body) const {
   Impl& s = *impl_;
-  HttpRequest req{std::string(method), std::move(target), s.headers, std::move(body)};
-  if (req.body) req.headers.emplace_back("Content-Type", "application/json");
+  Pending p{HttpRequest{std::string(method), std::move(target), s.headers, std::move(body)}, {}};
+  if (p.request.body) p.request.headers.emplace_back("Content-Type", "application/json");
+  if (s.limiter) s.limiter->acquire();
+  p.first_attempt = s.transport.start(p.request, Clock::now() + s.timeout);
+  return p;
+}
+
+HttpResponse Client::finish(Pending p) const {
+  Impl& s = *impl_;
+  const HttpRequest& req = p.request;
   const bool idempotent = RetryPolicy::idempotent(req.method);
 
   for (int attempt = 1;; ++attempt) {
     const bool may_retry = attempt <= s.retry.max_retries;
     HttpResponse resp;
-    if (s.limiter) s.limiter->acquire();
     try {
-      resp = s.transport.send(req, Clock::now() + s.timeout);
+      // The timeout counts from here for the first attempt too: a caller
+      // that read ahead may come back for the answer long after it started.
+      if (attempt == 1) {
+        resp = s.transport.finish(std::move(p.first_attempt), Clock::now() + s.timeout);
+      } else {
+        if (s.limiter) s.limiter->acquire();
+        resp = s.transport.send(req, Clock::now() + s.timeout);
+      }
     } catch (const TransportError& e) {
       bool safe = idempotent || !e.may_have_reached_server();
       bool transient = e.kind() == ErrorKind::network || e.kind() == ErrorKind::timeout;

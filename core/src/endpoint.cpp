@@ -43,7 +43,7 @@ std::string accepted(std::span<const BodyField> fields) {
 
 Decoder<Object> decoder(const Endpoint& ep) {
   const Schema* schema = ep.result;
-  return [schema](json::object&& o) { return Object::decode(*schema, std::move(o)); };
+  return [schema](JsonRef o) { return Object::decode(*schema, std::move(o)); };
 }
 
 }  // namespace
@@ -122,11 +122,9 @@ void call_empty(const Client& client, const Endpoint& ep, Ids ids) {
 std::vector<Object> call_array(const Client& client, const Endpoint& ep, Ids ids) {
   auto resp = client.send(ep.route.method, expand(client.base_url(), ep.route, ids));
   return decoding(resp, [&] {
-    json::error_code ec;
-    json::value v = json::parse(resp.body, ec);
-    if (ec) throw Error(ErrorKind::decode, "response is not valid JSON: " + ec.message());
-    if (!v.is_array()) throw Error(ErrorKind::decode, std::string(ep.label) + ": response is not a JSON array");
-    return decode_items(v.get_array(), decoder(ep));
+    auto doc = parse_document(resp.body);
+    if (!doc->is_array()) throw Error(ErrorKind::decode, std::string(ep.label) + ": response is not a JSON array");
+    return decode_items(part_of(doc, doc->get_array()), decoder(ep));
   });
 }
 

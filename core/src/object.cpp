@@ -2,9 +2,9 @@
 
 namespace avala {
 
-Object Object::decode(const Schema& schema, boost::json::object obj) {
+Object Object::decode(const Schema& schema, JsonRef obj) {
   for (std::string_view key : schema.required) {
-    if (!key.empty()) required_string(obj, key, schema.name);
+    if (!key.empty()) required_string(*obj, key, schema.name);
   }
   return Object(schema.kind, std::move(obj));
 }

@@ -27,23 +27,37 @@ std::optional<std::string> link(const json::object& o, std::string_view key) {
 
 }  // namespace
 
+std::optional<std::string_view> next_link_hint(std::string_view body) noexcept {
+  constexpr std::string_view kKey = "\"next\"";
+  auto at = body.rfind(kKey);
+  if (at == std::string_view::npos) return std::nullopt;
+  std::string_view rest = body.substr(at + kKey.size());
+  // Steps over white space and then `c`; false when something else comes first.
+  auto expect = [&rest](char c) {
+    auto i = rest.find_first_not_of(" \t\n\r");
+    if (i == std::string_view::npos || rest[i] != c) return false;
+    rest.remove_prefix(i + 1);
+    return true;
+  };
+  if (!expect(':') || !expect('"')) return std::nullopt;
+  auto end = rest.find('"');
+  if (end == std::string_view::npos) return std::nullopt;
+  std::string_view link = rest.substr(0, end);
+  if (link.empty() || link.find('\\') != std::string_view::npos) return std::nullopt;
+  return link;
+}
+
 RawPage decode_page(std::string_view body) {
-  // One arena per page: the items share it (each holds a reference), so a
-  // page costs a few large allocations instead of one per string and
-  // container — malloc/free were ~30% of iteration time. The arena is freed
-  // when the last item of the page is.
-  json::error_code ec;
-  json::value v = json::parse(body, ec, json::make_shared_resource<json::monotonic_resource>());
-  if (ec) throw Error(ErrorKind::decode, "response is not valid JSON: " + ec.message());
-  if (!v.is_object()) throw Error(ErrorKind::decode, "response is not a JSON object");
-  json::object& o = v.get_object();
-  json::value* results = o.if_contains("results");
+  // One document per page: its items point into it, and it is freed when
+  // the last of them is.
+  auto doc = parse_document(body);
+  if (!doc->is_object()) throw Error(ErrorKind::decode, "response is not a JSON object");
+  const json::object& o = doc->get_object();
+  const json::value* results = o.if_contains("results");
   if (results == nullptr || !results->is_array()) {
     throw Error(ErrorKind::decode, "response is not a page: no 'results' list");
   }
-  // Move-constructed, so the items keep the arena (move-assigning into an
-  // array of another storage would copy them out of it).
-  return RawPage{std::move(results->get_array()), link(o, "next"), link(o, "previous")};
+  return RawPage{part_of(doc, results->get_array()), link(o, "next"), link(o, "previous")};
 }
 
 }  // namespace avala

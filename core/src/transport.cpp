@@ -202,8 +202,8 @@ struct Transport::Impl {
   }
 
   template <class Stream>
-  HttpResponse exchange(Connection& c, Stream& stream, const http::request<http::string_body>& req,
-                        Clock::time_point deadline, bool& keep_alive) {
+  void write_request(Connection& c, Stream& stream, const http::request<http::string_body>& req,
+                     Clock::time_point deadline) {
     bool done = false;
     beast::error_code ec;
     // A small request on plain TCP goes out with one blocking send: the
@@ -228,11 +228,15 @@ struct Transport::Impl {
       throw TransportError(ErrorKind::network, "connection failed while sending the request: " + ec.message(),
                            true, false);
     }
+  }
 
+  template <class Stream>
+  HttpResponse read_response(Connection& c, Stream& stream, Clock::time_point deadline, bool& keep_alive) {
+    bool done = false;
+    beast::error_code ec;
     http::response_parser<http::string_body> parser;
     parser.body_limit(opts.max_body_bytes);
     parser.header_limit(64 * 1024);
-    done = false;
     http::async_read(stream, c.buffer, parser, [&](beast::error_code e, std::size_t) {
       ec = e;
       done = true;
@@ -273,53 +277,94 @@ struct Transport::Impl {
     out.body = std::move(msg.body());
     return out;
   }
-
-  HttpResponse send(const HttpRequest& r, Clock::time_point deadline) {
-    http::request<http::string_body> req;
-    req.method_string(r.method);
-    req.target(r.target);
-    req.version(11);
-    req.set(http::field::host, opts.endpoint.host_header);
-    for (const auto& [k, v] : r.headers) req.set(k, v);
-    if (r.body) {
-      req.body() = *r.body;
-      req.prepare_payload();
-    } else if (r.method == "POST" || r.method == "PUT" || r.method == "PATCH") {
-      req.content_length(0);  // some servers answer 411 to a bodyless POST without it
-    }
-
-    bool idempotent = r.method == "GET" || r.method == "HEAD" || r.method == "PUT" ||
-                      r.method == "DELETE" || r.method == "OPTIONS";
-    for (bool first = true;; first = false) {
-      auto conn = take_idle();
-      bool reused = conn != nullptr;
-      if (!conn) conn = open(deadline);
-      try {
-        bool keep_alive = false;
-        HttpResponse resp = conn->tls ? exchange(*conn, *conn->tls, req, deadline, keep_alive)
-                                      : exchange(*conn, *conn->plain, req, deadline, keep_alive);
-        if (keep_alive) give_back(std::move(conn));
-        return resp;
-      } catch (const TransportError& e) {
-        // A pooled connection the server had already closed: the request never
-        // got an answer, so try once more on a fresh connection. Other idle
-        // connections are likely stale too.
-        bool stale = reused && first && !e.got_response_bytes() && e.kind() == ErrorKind::network;
-        if (stale && idempotent) {
-          drop_idle();
-          continue;
-        }
-        throw;
-      }
-    }
-  }
 };
+
+// A started request: what it needs to be written again on a fresh
+// connection, the connection it went out on, and the failure to throw if
+// writing it failed.
+struct Transport::Pending::State {
+  http::request<http::string_body> req;
+  bool idempotent = false;
+  std::unique_ptr<Connection> conn;
+  bool reused = false;  // conn came from the pool
+  std::optional<TransportError> failed;
+};
+
+Transport::Pending::Pending() noexcept = default;
+Transport::Pending::Pending(Pending&&) noexcept = default;
+Transport::Pending& Transport::Pending::operator=(Pending&&) noexcept = default;
+Transport::Pending::~Pending() = default;  // an unread answer's connection is closed with it
+
+// Writes the state's request on a pooled or new connection; keeps a
+// transport failure for finish() to throw.
+void Transport::write_on_connection(Pending::State& s, Clock::time_point deadline) {
+  auto& t = *impl_;
+  s.conn = t.take_idle();
+  s.reused = s.conn != nullptr;
+  try {
+    if (!s.conn) s.conn = t.open(deadline);
+    if (s.conn->tls) {
+      t.write_request(*s.conn, *s.conn->tls, s.req, deadline);
+    } else {
+      t.write_request(*s.conn, *s.conn->plain, s.req, deadline);
+    }
+  } catch (const TransportError& e) {
+    s.conn.reset();
+    s.failed = e;
+  }
+}
 
 Transport::Transport(TransportOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 Transport::~Transport() = default;
 
+Transport::Pending Transport::start(const HttpRequest& r, Clock::time_point deadline) {
+  Pending p;
+  p.state_ = std::make_unique<Pending::State>();
+  auto& s = *p.state_;
+  auto& req = s.req;
+  req.method_string(r.method);
+  req.target(r.target);
+  req.version(11);
+  req.set(http::field::host, impl_->opts.endpoint.host_header);
+  for (const auto& [k, v] : r.headers) req.set(k, v);
+  if (r.body) {
+    req.body() = *r.body;
+    req.prepare_payload();
+  } else if (r.method == "POST" || r.method == "PUT" || r.method == "PATCH") {
+    req.content_length(0);  // some servers answer 411 to a bodyless POST without it
+  }
+  s.idempotent = r.method == "GET" || r.method == "HEAD" || r.method == "PUT" || r.method == "DELETE" ||
+                 r.method == "OPTIONS";
+  write_on_connection(s, deadline);
+  return p;
+}
+
+HttpResponse Transport::finish(Pending pending, Clock::time_point deadline) {
+  auto& s = *pending.state_;
+  for (bool first = true;; first = false) {
+    try {
+      if (s.failed) throw *s.failed;
+      bool keep_alive = false;
+      HttpResponse resp = s.conn->tls ? impl_->read_response(*s.conn, *s.conn->tls, deadline, keep_alive)
+                                      : impl_->read_response(*s.conn, *s.conn->plain, deadline, keep_alive);
+      if (keep_alive) impl_->give_back(std::move(s.conn));
+      return resp;
+    } catch (const TransportError& e) {
+      s.conn.reset();
+      // A pooled connection the server had already closed: the request never
+      // got an answer, so try once more on a fresh connection. Other idle
+      // connections are likely stale too.
+      bool stale = s.reused && first && !e.got_response_bytes() && e.kind() == ErrorKind::network;
+      if (!(stale && s.idempotent)) throw;
+      impl_->drop_idle();
+      s.failed.reset();
+      write_on_connection(s, deadline);
+    }
+  }
+}
+
 HttpResponse Transport::send(const HttpRequest& request, Clock::time_point deadline) {
-  return impl_->send(request, deadline);
+  return finish(start(request, deadline), deadline);
 }
 
 std::size_t Transport::connections_opened() const noexcept { return impl_->opened.load(); }

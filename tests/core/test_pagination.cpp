@@ -67,3 +67,31 @@ TEST_CASE("list queries put filters first and refuse a non-positive limit") {
   CHECK(q[2] == std::pair<std::string, std::string>{"cursor", "abc"});
   CHECK(kind_of([] { avala::list_query(avala::ListParams{0, {}, {}}); }) == ErrorKind::invalid_argument);
 }
+
+TEST_CASE("the next-link guess: the last \"next\" string, or nothing when it cannot be read plainly") {
+  using avala::next_link_hint;
+  CHECK(next_link_hint(R"({"results":[],"next":"https://h/p/?cursor=x","previous":null})") == "https://h/p/?cursor=x");
+  CHECK(next_link_hint("{\"next\" :\n \"https://h/?c=1\"}") == "https://h/?c=1");
+  CHECK(next_link_hint(R"({"results":[],"next":null})") == std::nullopt);
+  CHECK(next_link_hint(R"({"next":"https:\/\/h\/"})") == std::nullopt);  // an escape: no guess
+  CHECK(next_link_hint(R"({"next":""})") == std::nullopt);
+  CHECK(next_link_hint(R"({"next":"https://h/)") == std::nullopt);  // unterminated
+  CHECK(next_link_hint(R"({"results":[]})") == std::nullopt);
+  CHECK(next_link_hint("") == std::nullopt);
+  // Only a guess: an item's "next" after the page's own is what it finds.
+  CHECK(next_link_hint(R"({"next":"https://h/1","results":[{"next":"https://h/2"}]})") == "https://h/2");
+}
+
+TEST_CASE("items share their page's document and outlive the page") {
+  std::vector<avala::Project> kept;
+  {
+    auto page = avala::make_page<avala::Project>(
+        avala::decode_page(R"({"results":[{"uid":"u1","name":"one"},{"uid":"u2","name":"two"}],"next":null})"));
+    kept.push_back(page.items[1]);
+    avala::Project copy = page.items[0];
+    kept.push_back(std::move(copy));
+  }
+  CHECK(kept[0].name() == "two");
+  CHECK(kept[1].uid() == "u1");
+  CHECK(&kept[0].json() != &kept[1].json());
+}

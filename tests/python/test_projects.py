@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import pickle
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -107,17 +108,30 @@ def test_iter_yields_every_project_exactly_once_in_order(client: avala.Client, l
     assert uids == listed
 
 
-def test_iter_is_lazy_one_page_at_a_time(emulator: Emulator, client: avala.Client) -> None:
-    base = emulator.stats()["requests"]
+def test_iter_holds_one_page_and_reads_the_next_one_ahead(emulator: Emulator, client: avala.Client) -> None:
+    route = "GET /api/v1/users/me/projects/"
+
+    def list_requests(expected: int) -> int:
+        # The request read ahead is on the wire when next() returns, but the
+        # emulator may count it a moment later.
+        deadline = time.monotonic() + 5
+        while True:
+            seen = emulator.stats()["paths"].get(route, 0)
+            if seen >= expected or time.monotonic() > deadline:
+                return seen
+            time.sleep(0.01)
+
+    base = emulator.stats()["paths"].get(route, 0)
     it = client.projects.iter(limit=50)
-    assert emulator.stats()["requests"] == base + 1  # creating it sent nothing
+    assert list_requests(base) == base  # creating it sent nothing
     first = next(it)
-    assert emulator.stats()["requests"] == base + 3  # one page
+    assert list_requests(base + 2) == base + 2  # page 1, and page 2 already asked for
     for _ in range(49):
         next(it)
-    assert emulator.stats()["requests"] == base + 4  # still that one page
-    next(it)
-    assert emulator.stats()["requests"] == base + 6  # the second page, on demand
+    time.sleep(0.05)
+    assert list_requests(base + 2) == base + 2  # nothing more while page 1 lasts
+    assert next(it).name == "Project 000051"  # page 2, from the request read ahead
+    assert list_requests(base + 3) == base + 3  # and page 3 asked for in turn
     assert first.uid.endswith("000000000001")
 
 

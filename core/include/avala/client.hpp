@@ -55,6 +55,18 @@ class Client {
   HttpResponse send(std::string_view method, std::string target,
                     std::optional<std::string> body = std::nullopt) const;
 
+  // send() in two halves, so that a caller can work while the server does:
+  // start() writes the request (a failure is kept, not thrown) and finish()
+  // reads the answer with the same retries, status mapping and rate-limit
+  // bookkeeping as send(). The paginator reads ahead with them. Dropping an
+  // unfinished Pending closes its connection.
+  struct Pending {
+    HttpRequest request;
+    Transport::Pending first_attempt;
+  };
+  Pending start(std::string_view method, std::string target, std::optional<std::string> body = std::nullopt) const;
+  HttpResponse finish(Pending pending) const;
+
   // The configured key, for redaction only.
   std::string_view secret() const noexcept;
 

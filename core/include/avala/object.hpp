@@ -32,16 +32,16 @@ struct Schema {
 class Object {
  public:
   // Throws Error(decode) when a required string field is missing.
-  static Object decode(const Schema& schema, boost::json::object obj);
+  static Object decode(const Schema& schema, JsonRef obj);
 
   ObjectKind kind() const noexcept { return kind_; }
-  std::optional<std::string_view> string(std::string_view key) const { return string_field(obj_, key); }
-  const boost::json::object& json() const noexcept { return obj_; }
+  std::optional<std::string_view> string(std::string_view key) const { return string_field(*obj_, key); }
+  const boost::json::object& json() const noexcept { return *obj_; }
 
  private:
-  Object(ObjectKind kind, boost::json::object obj) : kind_(kind), obj_(std::move(obj)) {}
+  Object(ObjectKind kind, JsonRef obj) : kind_(kind), obj_(std::move(obj)) {}
   ObjectKind kind_;
-  boost::json::object obj_;
+  JsonRef obj_;  // never null
 };
 
 }  // namespace avala

@@ -52,7 +52,31 @@ class Transport {
   Transport(const Transport&) = delete;
   Transport& operator=(const Transport&) = delete;
 
-  // Sends `request`, finishing before `deadline` (connect, TLS, write, read).
+  // A request on the wire whose answer has not been read yet. Dropping one
+  // unread closes its connection (the answer could not be told apart from
+  // the next one's).
+  class Pending {
+   public:
+    Pending() noexcept;
+    Pending(Pending&&) noexcept;
+    Pending& operator=(Pending&&) noexcept;
+    ~Pending();
+    explicit operator bool() const noexcept { return state_ != nullptr; }
+
+    struct State;  // defined by the transport
+
+   private:
+    friend class Transport;
+    std::unique_ptr<State> state_;
+  };
+
+  // Takes a connection (or opens one) and writes `request`, before
+  // `deadline`. A transport failure is kept and thrown by finish().
+  Pending start(const HttpRequest& request, Clock::time_point deadline);
+  // Reads the answer of a started request, before `deadline`.
+  HttpResponse finish(Pending pending, Clock::time_point deadline);
+
+  // Sends `request` and reads its answer, before `deadline` (connect, TLS, write, read).
   HttpResponse send(const HttpRequest& request, Clock::time_point deadline);
 
   // Connections opened so far (for tests and diagnostics).
@@ -60,6 +84,7 @@ class Transport {
 
  private:
   struct Impl;
+  void write_on_connection(Pending::State& s, Clock::time_point deadline);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -1,0 +1,233 @@
+// The paginator's read-ahead: the next page's request goes out as soon as a
+// page arrives. Its failures surface only when the caller reaches that page,
+// a wrong guess is dropped, and dropping an iterator leaves the client usable.
+#include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "avala/error.hpp"
+#include "avala/resources/projects.hpp"
+#include "emulator_process.hpp"
+#include "kind_of.hpp"
+
+using avala::ErrorKind;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr const char* kKey = "read-ahead-key-0d9f";
+constexpr const char* kListRoute = "GET /api/v1/users/me/projects/";
+
+avala::EnvLookup env() {
+  return [](std::string_view k) -> std::optional<std::string> {
+    if (k == "AVALA_ALLOW_INSECURE_BASE_URL") return "1";
+    return std::nullopt;
+  };
+}
+
+avala::Client client_for(const std::string& url, int max_retries) {
+  avala::ClientOptions o;
+  o.api_key = kKey;
+  o.base_url = url;
+  o.max_retries = max_retries;
+  return avala::Client(o, env());
+}
+
+// How many list requests the emulator has served; waits (up to 5 s) until
+// at least `expected`, since a request read ahead may be counted a moment
+// after next() returned.
+std::int64_t list_requests(const avala::Client& control, std::int64_t expected) {
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  for (;;) {
+    auto stats = boost::json::parse(control.send("GET", "/__emulator/stats").body);
+    const auto* n = stats.at("paths").as_object().if_contains(kListRoute);
+    std::int64_t seen = n ? n->as_int64() : 0;
+    if (seen >= expected || std::chrono::steady_clock::now() > deadline) return seen;
+    std::this_thread::sleep_for(10ms);
+  }
+}
+
+void install_fault(const avala::Client& control, const std::string& rule) {
+  control.send("DELETE", "/__emulator/faults");
+  control.send("POST", "/__emulator/faults", rule);
+}
+
+using Bodies = std::map<std::string, std::string>;  // target -> JSON body
+
+// A loopback HTTP/1.1 server answering GETs from a table of canned bodies
+// (made from its origin once it is bound), keep-alive, a thread per
+// connection; counts the requests per target.
+class CannedServer {
+ public:
+  explicit CannedServer(const std::function<Bodies(const std::string& origin)>& make) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    REQUIRE(listen(fd_, 8) == 0);
+    socklen_t len = sizeof a;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    bodies_ = make(origin());
+    acceptor_ = std::thread([this] { accept_loop(); });
+  }
+
+  ~CannedServer() {
+    shutdown(fd_, SHUT_RDWR);
+    acceptor_.join();
+    close(fd_);
+    std::lock_guard lock(mu_);
+    for (int c : conns_) shutdown(c, SHUT_RDWR);
+    for (auto& t : workers_) t.join();
+    for (int c : conns_) close(c);
+  }
+
+  std::string origin() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+  int hits(const std::string& target) {
+    std::lock_guard lock(mu_);
+    return hits_[target];
+  }
+
+ private:
+  void accept_loop() {
+    for (;;) {
+      int c = accept(fd_, nullptr, nullptr);
+      if (c < 0) return;
+      std::lock_guard lock(mu_);
+      conns_.push_back(c);
+      workers_.emplace_back([this, c] { serve(c); });
+    }
+  }
+
+  void serve(int c) {
+    std::string in;
+    char buf[4096];
+    for (;;) {
+      auto end = in.find("\r\n\r\n");
+      if (end == std::string::npos) {
+        ssize_t n = recv(c, buf, sizeof buf, 0);
+        if (n <= 0) return;
+        in.append(buf, static_cast<std::size_t>(n));
+        continue;
+      }
+      // "GET <target> HTTP/1.1"
+      std::string line = in.substr(0, in.find("\r\n"));
+      std::string target = line.substr(4, line.rfind(' ') - 4);
+      in.erase(0, end + 4);
+      std::string body;
+      {
+        std::lock_guard lock(mu_);
+        ++hits_[target];
+        auto it = bodies_.find(target);
+        body = it == bodies_.end() ? R"({"detail":"Not found."})" : it->second;
+      }
+      std::string status = bodies_.count(target) ? "200 OK" : "404 Not Found";
+      std::string out = "HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\nContent-Length: " +
+                        std::to_string(body.size()) + "\r\n\r\n" + body;
+      if (send(c, out.data(), out.size(), MSG_NOSIGNAL) < 0) return;
+    }
+  }
+
+  int fd_ = -1;
+  int port_ = 0;
+  Bodies bodies_;  // not changed once serving
+  std::mutex mu_;
+  std::map<std::string, int> hits_;
+  std::vector<int> conns_;
+  std::vector<std::thread> workers_;
+  std::thread acceptor_;
+};
+
+}  // namespace
+
+TEST_CASE("read-ahead: the next page is asked for while the caller is on this one, each page once") {
+  avala_test::EmulatorProcess emu({"--api-key", kKey, "--generate", "projects=50"});
+  auto control = client_for(emu.url(), 0);
+  auto c = client_for(emu.url(), 0);
+  std::int64_t base = list_requests(control, 0);
+
+  auto pager = avala::projects::iterate(c, {10, {}, {}});
+  CHECK(list_requests(control, base) == base);  // creating it sent nothing
+  REQUIRE(pager.next());
+  CHECK(list_requests(control, base + 2) == base + 2);  // page 1, and page 2 already asked for
+  for (int i = 1; i < 10; ++i) REQUIRE(pager.next());
+  std::this_thread::sleep_for(50ms);
+  CHECK(list_requests(control, base + 2) == base + 2);  // nothing more while page 1 lasts
+  int rest = 0;
+  while (pager.next()) ++rest;
+  CHECK(rest == 40);
+  CHECK(list_requests(control, base + 5) == base + 5);  // five pages, each asked for once
+}
+
+TEST_CASE("read-ahead: a failure of the page read ahead surfaces when the caller reaches it") {
+  avala_test::EmulatorProcess emu({"--api-key", kKey, "--generate", "projects=50"});
+  auto control = client_for(emu.url(), 0);
+  // The second list request (page 2, sent ahead) fails once.
+  const std::string rule = std::string(R"({"method":"GET","path":"/api/v1/users/me/projects/","nth":2,"count":1,)") +
+                           R"("fault":"status","status":500})";
+
+  SUBCASE("without retries: page 1 whole, then the error, then next() fetches page 2 again") {
+    install_fault(control, rule);
+    auto c = client_for(emu.url(), 0);
+    auto pager = avala::projects::iterate(c, {10, {}, {}});
+    for (int i = 0; i < 10; ++i) REQUIRE(pager.next());
+    CHECK(kind_of([&] { pager.next(); }) == ErrorKind::server);
+    int rest = 0;
+    while (pager.next()) ++rest;
+    CHECK(rest == 40);
+  }
+  SUBCASE("with retries: the walk never sees it") {
+    install_fault(control, rule);
+    auto c = client_for(emu.url(), 2);
+    auto pager = avala::projects::iterate(c, {10, {}, {}});
+    int n = 0;
+    while (pager.next()) ++n;
+    CHECK(n == 50);
+  }
+}
+
+TEST_CASE("read-ahead: dropping an iterator with a request ahead leaves the client usable") {
+  avala_test::EmulatorProcess emu({"--api-key", kKey, "--generate", "projects=50"});
+  auto c = client_for(emu.url(), 0);
+  {
+    auto pager = avala::projects::iterate(c, {10, {}, {}});
+    REQUIRE(pager.next());
+    // Page 2's request went out on the connection page 1 came back on.
+    CHECK(c.connections_opened() == 1);
+  }
+  // That connection, with an answer nobody will read, was closed; the next
+  // requests open one new connection and keep it.
+  for (int i = 0; i < 3; ++i) CHECK(avala::projects::list(c, {10, {}, {}}).items.size() == 10);
+  CHECK(c.connections_opened() == 2);
+}
+
+TEST_CASE("read-ahead: a wrong guess at the next link is dropped and the real next page fetched") {
+  // The guess is the last "next" key of the body: here an item's field,
+  // while the page's own `next` comes first.
+  const std::string list = "/api/v1/users/me/projects/";
+  CannedServer server([&](const std::string& origin) {
+    return Bodies{
+        {list + "?limit=1", R"({"next":")" + origin + list + R"(?cursor=p2","previous":null,"results":[)" +
+                                R"({"uid":"a","name":"A","next":")" + origin + list + R"(?cursor=guess"}]})"},
+        {list + "?cursor=p2", R"({"next":null,"previous":null,"results":[{"uid":"b","name":"B"}]})"},
+        {list + "?cursor=guess", R"({"next":null,"previous":null,"results":[{"uid":"x","name":"X"}]})"},
+    };
+  });
+  auto c = client_for(server.origin() + "/api/v1", 0);
+  auto pager = avala::projects::iterate(c, {1, {}, {}});
+  std::vector<std::string> uids;
+  while (auto p = pager.next()) uids.emplace_back(p->uid());
+  CHECK(uids == std::vector<std::string>{"a", "b"});
+  CHECK(server.hits(list + "?cursor=guess") == 1);  // the guess went out, and was not used
+  CHECK(server.hits(list + "?cursor=p2") == 1);
+}
