@@ -97,19 +97,20 @@ def body(**fields: Any) -> str:
 
 
 class _NativeIter(Protocol):
-    def take(self, n: int) -> List[Any]: ...
+    def take(self, n: int, model: Type[M]) -> List[M]: ...
 
 
 class ModelIterator(Iterator[M]):
-    """Every item across pages, fetched lazily: the next page is requested
-    only when the current one is used up, so memory stays one page. Use from
-    one thread at a time. Made by the resources' ``iter()`` methods."""
+    """Every item across pages, fetched lazily: one page is held, and
+    libavala asks for the next one as soon as a page arrives (read-ahead), so
+    the server works while this page is used. Use from one thread at a time.
+    Made by the resources' ``iter()`` methods."""
 
     def __init__(self, native: _NativeIter, batch: int, model: Type[M]) -> None:
         self._native = native
         self._batch = batch
         self._model = model
-        # The current batch, made into models lazily by a C-level map.
+        # The current batch of models.
         self._items: Iterator[M] = iter(())
 
     def __iter__(self) -> ModelIterator[M]:
@@ -119,13 +120,14 @@ class ModelIterator(Iterator[M]):
         item = next(self._items, None)  # models are never None
         if item is not None:
             return item
-        # Releases the GIL while pages are fetched.
-        return self._load(self._native.take(self._batch), StopIteration)
+        # Releases the GIL while pages are fetched; the extension makes the
+        # models (as Model._from_native would).
+        return self._load(self._native.take(self._batch, self._model), StopIteration)
 
-    def _load(self, natives: List[Any], end: Type[Exception]) -> M:
-        if not natives:
+    def _load(self, models: List[M], end: Type[Exception]) -> M:
+        if not models:
             raise end
-        self._items = map(self._model._from_native, natives)
+        self._items = iter(models)
         return next(self._items)
 
 
@@ -145,8 +147,8 @@ class AsyncModelIterator(AsyncIterator[M]):
         if item is not None:
             return item
         loop = asyncio.get_running_loop()
-        natives: List[Any] = await loop.run_in_executor(None, sync._native.take, sync._batch)
-        return sync._load(natives, StopAsyncIteration)
+        models: List[M] = await loop.run_in_executor(None, sync._native.take, sync._batch, sync._model)
+        return sync._load(models, StopAsyncIteration)
 
 
 # ---- resources -----------------------------------------------------------------
