@@ -43,7 +43,7 @@ std::string accepted(std::span<const BodyField> fields) {
 
 Decoder<Object> decoder(const Endpoint& ep) {
   const Schema* schema = ep.result;
-  return [schema](JsonRef o) { return Object::decode(*schema, std::move(o)); };
+  return [schema](RecordRef o) { return Object::decode(*schema, std::move(o)); };
 }
 
 }  // namespace
@@ -112,7 +112,7 @@ Object call_object(const Client& client, const Endpoint& ep, Ids ids, std::optio
   std::optional<std::string> text;
   if (body) text = json::serialize(*body);
   auto resp = client.send(ep.route.method, std::move(target), std::move(text));
-  return decoding(resp, [&] { return Object::decode(*ep.result, decode_object(resp.body)); });
+  return decoding(resp, [&] { return Object::decode(*ep.result, decode_object(std::move(resp.body))); });
 }
 
 void call_empty(const Client& client, const Endpoint& ep, Ids ids) {
@@ -122,9 +122,7 @@ void call_empty(const Client& client, const Endpoint& ep, Ids ids) {
 std::vector<Object> call_array(const Client& client, const Endpoint& ep, Ids ids) {
   auto resp = client.send(ep.route.method, expand(client.base_url(), ep.route, ids));
   return decoding(resp, [&] {
-    auto doc = parse_document(resp.body);
-    if (!doc->is_array()) throw Error(ErrorKind::decode, std::string(ep.label) + ": response is not a JSON array");
-    return decode_items(part_of(doc, doc->get_array()), decoder(ep));
+    return decode_items(decode_array(std::move(resp.body)), decoder(ep));
   });
 }
 

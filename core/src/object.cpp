@@ -2,7 +2,7 @@
 
 namespace avala {
 
-Object Object::decode(const Schema& schema, JsonRef obj) {
+Object Object::decode(const Schema& schema, RecordRef obj) {
   for (std::string_view key : schema.required) {
     if (!key.empty()) required_string(*obj, key, schema.name);
   }

@@ -1,10 +1,6 @@
 #include "avala/pagination.hpp"
 
-#include <boost/json.hpp>
-
 namespace avala {
-
-namespace json = boost::json;
 
 Query list_query(const ListParams& params) {
   Query q = params.filters;
@@ -15,17 +11,6 @@ Query list_query(const ListParams& params) {
   if (params.cursor) q.emplace_back("cursor", *params.cursor);
   return q;
 }
-
-namespace {
-
-std::optional<std::string> link(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  if (v == nullptr || v->is_null()) return std::nullopt;
-  if (!v->is_string()) throw Error(ErrorKind::decode, "page field '" + std::string(key) + "' is not a string");
-  return std::string(v->get_string());
-}
-
-}  // namespace
 
 std::optional<std::string_view> next_link_hint(std::string_view body) noexcept {
   constexpr std::string_view kKey = "\"next\"";
@@ -47,17 +32,6 @@ std::optional<std::string_view> next_link_hint(std::string_view body) noexcept {
   return link;
 }
 
-RawPage decode_page(std::string_view body) {
-  // One document per page: its items point into it, and it is freed when
-  // the last of them is.
-  auto doc = parse_document(body);
-  if (!doc->is_object()) throw Error(ErrorKind::decode, "response is not a JSON object");
-  const json::object& o = doc->get_object();
-  const json::value* results = o.if_contains("results");
-  if (results == nullptr || !results->is_array()) {
-    throw Error(ErrorKind::decode, "response is not a page: no 'results' list");
-  }
-  return RawPage{part_of(doc, results->get_array()), link(o, "next"), link(o, "previous")};
-}
+RawPage decode_page(std::string body) { return decode_list(std::move(body)); }
 
 }  // namespace avala

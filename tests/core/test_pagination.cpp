@@ -6,9 +6,10 @@
 #include "avala/pagination.hpp"
 #include "avala/resources/projects.hpp"
 
+#include <thread>
+
 using avala::Error;
 using avala::ErrorKind;
-
 
 TEST_CASE("a page decodes into items, cursors and has_more") {
   auto page = avala::make_page<avala::Project>(avala::decode_page(
@@ -94,4 +95,71 @@ TEST_CASE("items share their page's document and outlive the page") {
   CHECK(kept[0].name() == "two");
   CHECK(kept[1].uid() == "u1");
   CHECK(&kept[0].json() != &kept[1].json());
+}
+
+TEST_CASE("records: strings as sent (escapes decoded), the last duplicate wins, nested values kept, json() whole") {
+  auto page = avala::decode_page(
+      R"({"count":2,"meta":{"results":[9],"next":"x","deep":[{"a":"b"}]},"results":[)"
+      R"({"uid":"a\"1","name":"caf\u00e9 \ud83d\ude00","n":-3,"big":18446744073709551615,"f":0.5,"ok":true,)"
+      R"("none":null,"tags":["x",{"k":[1,2]}],"obj":{"s":"t\n","e":{}},"dup":"first","dup":"second","empty":""},)"
+      R"({"uid":"b","name":"plain","dup":"only","dup":7}],"next":null,"previous":"https://h/?cursor=p"})");
+  REQUIRE(page.items.size() == 2);  // the "results" inside "meta" is not the page's
+  CHECK_FALSE(page.next.has_value());
+  CHECK(page.previous == "https://h/?cursor=p");
+  const avala::Record& a = *page.items[0];
+  CHECK(a.string("uid") == "a\"1");
+  CHECK(a.string("name") == "caf\xc3\xa9 \xf0\x9f\x98\x80");
+  CHECK(a.string("dup") == "second");
+  CHECK(a.string("empty") == "");
+  CHECK(a.string("n") == std::nullopt);  // not a string
+  CHECK(a.string("none") == std::nullopt);
+  CHECK(a.string("missing") == std::nullopt);
+  // Every string value is also a C string (the C ABI hands them out as such).
+  for (const auto& f : a.fields()) {
+    if (f.value < 0) CHECK(f.text.data()[f.text.size()] == '\0');
+  }
+  const auto& j = a.json();
+  CHECK(j.at("n").as_int64() == -3);
+  CHECK(j.at("big").as_uint64() == 18446744073709551615ull);
+  CHECK(j.at("f").as_double() == 0.5);
+  CHECK(j.at("ok").as_bool());
+  CHECK(j.at("none").is_null());
+  CHECK(j.at("tags").as_array()[1].at("k").as_array()[1].as_int64() == 2);
+  CHECK(j.at("obj").at("s").as_string() == "t\n");
+  CHECK(j.at("obj").at("e").as_object().empty());
+  CHECK(j.at("dup").as_string() == "second");
+  CHECK(j.size() == 11);  // dup once
+  CHECK(&a.json() == &j);  // built once
+  // A later duplicate that is not a string hides the earlier string, as in json().
+  CHECK(page.items[1]->string("dup") == std::nullopt);
+  CHECK(page.items[1]->json().at("dup").as_int64() == 7);
+}
+
+TEST_CASE("records: the body must have the shape asked for") {
+  CHECK(avala::decode_object(R"({"uid":"u"})")->string("uid") == "u");
+  CHECK(avala::decode_array(R"([{"uid":"a"},{"uid":"b"}])").size() == 2);
+  CHECK(avala::decode_array("[]").empty());
+  for (const char* body : {"[]", "3", "\"s\"", "null", "{} {}", "{", "{\"a\":}"}) {
+    CAPTURE(body);
+    CHECK(kind_of([&] { avala::decode_object(body); }) == ErrorKind::decode);
+  }
+  for (const char* body : {"{}", "[1]", "[[]]", "[{}, 2]", "[{}"}) {
+    CAPTURE(body);
+    CHECK(kind_of([&] { avala::decode_array(body); }) == ErrorKind::decode);
+  }
+  for (const char* body : {R"({"results":[],"results":[]})", R"({"results":null})", R"({"results":[],"next":{}})",
+                           R"({"results":[],"previous":[]})", R"({"results":[],"next":true})"}) {
+    CAPTURE(body);
+    CHECK(kind_of([&] { avala::decode_page(body); }) == ErrorKind::decode);
+  }
+}
+
+TEST_CASE("records are shared across threads: json() is built once, safely") {
+  auto rec = avala::decode_object(R"({"uid":"u","n":1,"nested":{"a":[1,2,3]}})");
+  std::vector<std::thread> threads;
+  std::vector<const boost::json::object*> seen(8);
+  for (int t = 0; t < 8; ++t) threads.emplace_back([&, t] { seen[t] = &rec->json(); });
+  for (auto& t : threads) t.join();
+  for (auto* p : seen) CHECK(p == seen[0]);
+  CHECK(rec->json().at("nested").at("a").as_array().size() == 3);
 }

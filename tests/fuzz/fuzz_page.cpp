@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (e.kind() != avala::ErrorKind::decode) __builtin_trap();
   }
   try {
-    avala::Decoder<avala::Object> decode = [](avala::JsonRef o) {
+    avala::Decoder<avala::Object> decode = [](avala::RecordRef o) {
       return avala::Object::decode(avala::api::kAgent, std::move(o));
     };
     auto page = avala::make_page<avala::Object>(avala::decode_page(body), decode);

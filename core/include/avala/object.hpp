@@ -32,16 +32,16 @@ struct Schema {
 class Object {
  public:
   // Throws Error(decode) when a required string field is missing.
-  static Object decode(const Schema& schema, JsonRef obj);
+  static Object decode(const Schema& schema, RecordRef obj);
 
   ObjectKind kind() const noexcept { return kind_; }
-  std::optional<std::string_view> string(std::string_view key) const { return string_field(*obj_, key); }
-  const boost::json::object& json() const noexcept { return *obj_; }
+  std::optional<std::string_view> string(std::string_view key) const noexcept { return obj_->string(key); }
+  const boost::json::object& json() const { return obj_->json(); }
 
  private:
-  Object(ObjectKind kind, JsonRef obj) : kind_(kind), obj_(std::move(obj)) {}
+  Object(ObjectKind kind, RecordRef obj) : kind_(kind), obj_(std::move(obj)) {}
   ObjectKind kind_;
-  JsonRef obj_;  // never null
+  RecordRef obj_;  // never null
 };
 
 }  // namespace avala

@@ -1,8 +1,6 @@
 // Cursor pagination: decoding a page, and a lazy iterator over all pages.
 #pragma once
 
-#include <boost/json/array.hpp>
-#include <boost/json/object.hpp>
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -27,14 +25,10 @@ struct ListParams {
 Query list_query(const ListParams& params);
 
 // A list body: {"results": [...], "next": url|null, "previous": url|null}.
-struct RawPage {
-  std::shared_ptr<const boost::json::array> results;  // keeps its document alive
-  std::optional<std::string> next;
-  std::optional<std::string> previous;
-};
+using RawPage = ListBody;
 
 // Throws Error(decode) when the body is not a page.
-RawPage decode_page(std::string_view body);
+RawPage decode_page(std::string body);
 
 template <class T>
 struct Page {
@@ -46,33 +40,29 @@ struct Page {
   bool has_more() const noexcept { return next.has_value(); }
 };
 
-// Builds an item from a JSON object; may throw Error(decode).
+// Builds an item from a decoded object; may throw Error(decode).
 template <class T>
-using Decoder = std::function<T(JsonRef)>;
+using Decoder = std::function<T(RecordRef)>;
 
 // The default decoder: T::from_json.
 template <class T>
 Decoder<T> from_json_decoder() {
-  return [](JsonRef o) { return T::from_json(std::move(o)); };
+  return [](RecordRef o) { return T::from_json(std::move(o)); };
 }
 
-// Decodes each element of a JSON array (a page's results, or a bare-array
-// answer); every item shares the array's document.
+// Makes items of decoded objects (a page's, or a bare-array answer's).
 template <class T>
-std::vector<T> decode_items(const std::shared_ptr<const boost::json::array>& arr, const Decoder<T>& decode) {
+std::vector<T> decode_items(std::vector<RecordRef> records, const Decoder<T>& decode) {
   std::vector<T> items;
-  items.reserve(arr->size());
-  for (const auto& v : *arr) {
-    if (!v.is_object()) throw Error(ErrorKind::decode, "a list item is not a JSON object");
-    items.push_back(decode(JsonRef(arr, &v.get_object())));
-  }
+  items.reserve(records.size());
+  for (auto& r : records) items.push_back(decode(std::move(r)));
   return items;
 }
 
 template <class T>
 Page<T> make_page(RawPage raw, const Decoder<T>& decode = from_json_decoder<T>()) {
   Page<T> page;
-  page.items = decode_items(raw.results, decode);
+  page.items = decode_items(std::move(raw.items), decode);
   if (raw.next) page.next_cursor = cursor_from_link(*raw.next);
   if (raw.previous) page.previous_cursor = cursor_from_link(*raw.previous);
   page.next = std::move(raw.next);
@@ -96,13 +86,13 @@ template <class T>
 Page<T> fetch_page(const Client& client, const Route& route, std::initializer_list<std::string_view> ids,
                    const ListParams& params, const Decoder<T>& decode = from_json_decoder<T>()) {
   auto resp = client.send(route.method, expand(client.base_url(), route, ids, list_query(params)));
-  return decoding(resp, [&] { return make_page<T>(decode_page(resp.body), decode); });
+  return decoding(resp, [&] { return make_page<T>(decode_page(std::move(resp.body)), decode); });
 }
 
 template <class T>
 T fetch_one(const Client& client, const Route& route, std::initializer_list<std::string_view> ids) {
   auto resp = client.send(route.method, expand(client.base_url(), route, ids));
-  return decoding(resp, [&] { return T::from_json(decode_object(resp.body)); });
+  return decoding(resp, [&] { return T::from_json(decode_object(std::move(resp.body))); });
 }
 
 // Where a list body's `next` link probably is: the string value of its last
@@ -154,7 +144,7 @@ class Paginator {
                                                          : client_.send("GET", target);
     read_ahead(resp.body);
     try {
-      Page<T> page = decoding(resp, [&] { return make_page<T>(decode_page(resp.body), decode_); });
+      Page<T> page = decoding(resp, [&] { return make_page<T>(decode_page(std::move(resp.body)), decode_); });
       if (ahead_ && page.next != ahead_->link) ahead_.reset();  // a wrong guess, dropped unread
       return page;
     } catch (...) {

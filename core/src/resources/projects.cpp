@@ -19,17 +19,17 @@ ProjectStatus parse_project_status(std::string_view s) noexcept {
   return ProjectStatus::unknown;
 }
 
-Project Project::from_json(JsonRef obj) {
+Project Project::from_json(RecordRef obj) {
   required_string(*obj, "uid", "project");
   required_string(*obj, "name", "project");
   return Project(std::move(obj));
 }
 
-std::string_view Project::uid() const { return *string_field(*obj_, "uid"); }
-std::string_view Project::name() const { return *string_field(*obj_, "name"); }
-std::optional<std::string_view> Project::status() const { return string_field(*obj_, "status"); }
-std::optional<std::string_view> Project::created_at() const { return string_field(*obj_, "created_at"); }
-std::optional<std::string_view> Project::updated_at() const { return string_field(*obj_, "updated_at"); }
+std::string_view Project::uid() const { return *obj_->string("uid"); }
+std::string_view Project::name() const { return *obj_->string("name"); }
+std::optional<std::string_view> Project::status() const { return obj_->string("status"); }
+std::optional<std::string_view> Project::created_at() const { return obj_->string("created_at"); }
+std::optional<std::string_view> Project::updated_at() const { return obj_->string("updated_at"); }
 
 ProjectStatus Project::status_kind() const {
   auto s = status();

@@ -19,7 +19,7 @@ ProjectStatus parse_project_status(std::string_view s) noexcept;
 class Project {
  public:
   // Throws Error(decode) unless uid and name are strings.
-  static Project from_json(JsonRef obj);
+  static Project from_json(RecordRef obj);
 
   std::string_view uid() const;
   std::string_view name() const;
@@ -27,11 +27,11 @@ class Project {
   ProjectStatus status_kind() const;
   std::optional<std::string_view> created_at() const;
   std::optional<std::string_view> updated_at() const;
-  const boost::json::object& json() const noexcept { return *obj_; }
+  const boost::json::object& json() const { return obj_->json(); }
 
  private:
-  explicit Project(JsonRef obj) : obj_(std::move(obj)) {}
-  JsonRef obj_;  // never null
+  explicit Project(RecordRef obj) : obj_(std::move(obj)) {}
+  RecordRef obj_;  // never null
 };
 
 namespace projects {
