@@ -51,8 +51,8 @@ struct Document {
   // (the text is not read again once parsed).
   void terminate_strings() noexcept {
     for (const auto& f : fields) {
-      if (f.value >= 0 || !in_text(f.text)) continue;
-      text[static_cast<std::size_t>(f.text.data() - text.data()) + f.text.size()] = '\0';
+      if (!f.is_string() || !in_text(f.text())) continue;
+      text[static_cast<std::size_t>(f.text().data() - text.data()) + f.text().size()] = '\0';
     }
   }
 
@@ -140,7 +140,7 @@ class BodyHandler {
   }
   bool on_string(json::string_view s, std::size_t, json::error_code& ec) {
     if (plain_field(s)) {  // the common case, first
-      doc_.fields.push_back({key_, {s.data(), s.size()}, -1});
+      doc_.fields.emplace_back(key_, std::string_view(s.data(), s.size()));
       return true;
     }
     if (capture_ >= 0) {
@@ -151,7 +151,7 @@ class BodyHandler {
     std::string_view v = whole(s);
     bool ok = true;
     switch (where()) {
-      case Where::field: doc_.fields.push_back({key_, doc_.keep(v), -1}); break;
+      case Where::field: doc_.fields.emplace_back(key_, doc_.keep(v)); break;
       case Where::top_field:
         if (top_ == Top::next) next.emplace(v);
         if (top_ == Top::previous) previous.emplace(v);
@@ -240,7 +240,7 @@ class BodyHandler {
   }
 
   bool add_value(json::value v) {
-    doc_.fields.push_back({key_, {}, static_cast<std::int32_t>(doc_.values.size())});
+    doc_.fields.emplace_back(key_, static_cast<std::uint32_t>(doc_.values.size()));
     doc_.values.push_back(std::move(v));
     return true;
   }
@@ -350,7 +350,7 @@ Decoded decode(std::string body, Shape shape) {
 
 std::optional<std::string_view> Record::string(std::string_view key) const noexcept {
   for (auto f = fields_.rbegin(); f != fields_.rend(); ++f) {
-    if (f->key == key) return f->value < 0 ? std::optional<std::string_view>(f->text) : std::nullopt;
+    if (f->key() == key) return f->is_string() ? std::optional<std::string_view>(f->text()) : std::nullopt;
   }
   return std::nullopt;
 }
@@ -360,10 +360,10 @@ const boost::json::object& Record::json() const {
     json::object o;
     o.reserve(fields_.size());
     for (const auto& f : fields_) {
-      if (f.value < 0) {
-        o.insert_or_assign(f.key, json::string(f.text));
+      if (f.is_string()) {
+        o.insert_or_assign(f.key(), json::string(f.text()));
       } else {
-        o.insert_or_assign(f.key, doc_->values[static_cast<std::size_t>(f.value)]);
+        o.insert_or_assign(f.key(), doc_->values[f.index()]);
       }
     }
     json_ = std::move(o);

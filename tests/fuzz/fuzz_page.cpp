@@ -39,7 +39,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto rec = avala::decode_object(std::string(body));
     const auto& tree = rec->json();
     for (const auto& f : rec->fields()) {
-      if (f.value < 0 && f.text.data()[f.text.size()] != '\0') __builtin_trap();
+      if (f.is_string() && f.text().data()[f.text().size()] != '\0') __builtin_trap();
     }
     for (const auto& kv : tree) {
       auto s = rec->string(kv.key());

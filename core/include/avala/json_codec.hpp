@@ -29,10 +29,27 @@ struct Document;
 // share it (RecordRef aliases the document), which lives until the last goes.
 class Record {
  public:
-  struct Field {
-    std::string_view key;
-    std::string_view text;   // the value, when it is a string; NUL-terminated
-    std::int32_t value = -1;  // otherwise: the value's index in the document
+  // 24 bytes: a page of 100 items writes ~1,200 of them.
+  class Field {
+   public:
+    Field(std::string_view key, std::string_view text) noexcept
+        : key_(key.data()), text_(text.data()), key_size_(size32(key)), size_or_index_(size32(text)) {}
+    Field(std::string_view key, std::uint32_t index) noexcept
+        : key_(key.data()), key_size_(size32(key)), size_or_index_(index) {}
+
+    std::string_view key() const noexcept { return {key_, key_size_}; }
+    bool is_string() const noexcept { return text_ != nullptr; }
+    // The value, when it is a string; NUL-terminated.
+    std::string_view text() const noexcept { return {text_, is_string() ? size_or_index_ : 0}; }
+    // Otherwise: the value's index in the document.
+    std::uint32_t index() const noexcept { return size_or_index_; }
+
+   private:
+    static std::uint32_t size32(std::string_view s) noexcept { return static_cast<std::uint32_t>(s.size()); }
+    const char* key_;
+    const char* text_ = nullptr;
+    std::uint32_t key_size_;
+    std::uint32_t size_or_index_;  // bodies are at most max_body_bytes (< 4 GiB)
   };
 
   Record() = default;

@@ -20,13 +20,13 @@ ProjectStatus parse_project_status(std::string_view s) noexcept {
 }
 
 Project Project::from_json(RecordRef obj) {
-  required_string(*obj, "uid", "project");
-  required_string(*obj, "name", "project");
-  return Project(std::move(obj));
+  auto uid = required_string(*obj, "uid", "project");
+  auto name = required_string(*obj, "name", "project");
+  return Project(std::move(obj), uid, name);
 }
 
-std::string_view Project::uid() const { return *obj_->string("uid"); }
-std::string_view Project::name() const { return *obj_->string("name"); }
+std::string_view Project::uid() const { return uid_; }
+std::string_view Project::name() const { return name_; }
 std::optional<std::string_view> Project::status() const { return obj_->string("status"); }
 std::optional<std::string_view> Project::created_at() const { return obj_->string("created_at"); }
 std::optional<std::string_view> Project::updated_at() const { return obj_->string("updated_at"); }

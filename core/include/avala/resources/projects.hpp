@@ -30,8 +30,10 @@ class Project {
   const boost::json::object& json() const { return obj_->json(); }
 
  private:
-  explicit Project(RecordRef obj) : obj_(std::move(obj)) {}
+  Project(RecordRef obj, std::string_view uid, std::string_view name)
+      : obj_(std::move(obj)), uid_(uid), name_(name) {}
   RecordRef obj_;  // never null
+  std::string_view uid_, name_;  // into *obj_: looked up once, read by every walk
 };
 
 namespace projects {
