@@ -201,6 +201,25 @@ py::list to_list(std::vector<Ref>& items) {
 // items, made as Model._from_native makes one (cls.__new__, then the
 // `_native` and `_data` slots) but without a Python call per item: that
 // call was ~15% of a Python walk (found by the pagination benchmark).
+// pybind11's registered type of a wrapper, looked up once: py::cast looks
+// it up by hashing the type's name on every call, which was ~8% of a Python
+// walk (found by the pagination benchmark).
+template <typename Wrapper>
+const py::detail::type_info* wrapper_type() {
+  static const py::detail::type_info* const info = py::detail::get_type_info(typeid(Wrapper), true);
+  return info;
+}
+
+// A new Python object owning `w` (what py::cast(std::move(w)) makes).
+template <typename Wrapper>
+py::object wrap(Wrapper&& w) {
+  auto move = [](const void* p) -> void* {
+    return new Wrapper(std::move(*const_cast<Wrapper*>(static_cast<const Wrapper*>(p))));
+  };
+  return py::reinterpret_steal<py::object>(py::detail::type_caster_generic::cast(
+      &w, py::return_value_policy::move, py::handle(), wrapper_type<Wrapper>(), nullptr, move));
+}
+
 template <typename Wrapper, typename Ref>
 py::list to_models(std::vector<Ref>& items, const py::type& model) {
   static PyObject* const kNative = PyUnicode_InternFromString("_native");
@@ -209,7 +228,7 @@ py::list to_models(std::vector<Ref>& items, const py::type& model) {
   py::tuple no_args(0);
   py::list out(items.size());
   for (std::size_t i = 0; i < items.size(); ++i) {
-    py::object native = py::cast(Wrapper(std::move(items[i])));
+    py::object native = wrap(Wrapper(std::move(items[i])));
     auto obj = py::reinterpret_steal<py::object>(type->tp_new(type, no_args.ptr(), nullptr));
     if (!obj || PyObject_GenericSetAttr(obj.ptr(), kNative, native.ptr()) < 0 ||
         PyObject_GenericSetAttr(obj.ptr(), kData, Py_None) < 0) {
@@ -230,7 +249,9 @@ PyObject* get_string_method(PyObject* self, PyObject* field) noexcept {
     Py_ssize_t size = 0;
     const char* text = PyUnicode_AsUTF8AndSize(field, &size);  // TypeError unless a str
     if (text == nullptr) return nullptr;
-    const auto& wrapper = py::cast<const Wrapper&>(py::handle(self));
+    // The method descriptor only takes instances of the wrapper's class.
+    auto* inst = reinterpret_cast<py::detail::instance*>(self);
+    const auto& wrapper = *inst->get_value_and_holder(wrapper_type<Wrapper>()).template value_ptr<Wrapper>();
     return wrapper.get_string(std::string(text, static_cast<std::size_t>(size))).release().ptr();
   } catch (py::error_already_set& e) {
     e.restore();

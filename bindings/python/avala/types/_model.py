@@ -130,11 +130,12 @@ class _StrField(Field[T]):
     def __get__(self, obj: Optional[Model], owner: Optional[type] = None) -> Any:
         if obj is None:
             return self
-        if obj._data is None:
-            native = obj._native
-            if native is not None:
-                value = native.get_string(self.name)
-                return self.missing if value is None else value
+        # A model holds its native object until it is parsed (_raw() sets
+        # _data first, then drops _native), so one check suffices.
+        native = obj._native
+        if native is not None:
+            value = native.get_string(self.name)
+            return self.missing if value is None else value
         return self.convert(obj._raw().get(self.name))
 
     def convert(self, value: Any) -> Any:
