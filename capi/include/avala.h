@@ -246,10 +246,13 @@ AVALA_API const char *avala_project_page_previous_cursor(const avala_project_pag
 /* 1 when the server says there is a next page, else 0. */
 AVALA_API int avala_project_page_has_more(const avala_project_page *page);
 
-/* Lazily walks every project across pages, fetching the next page only when
- * the current one is used up; memory stays one page. Follows the server's
- * `next` link only when it has the base URL's scheme, host and port
- * (AVALA_E_CROSS_ORIGIN otherwise). One thread at a time. */
+/* Lazily walks every project across pages, holding one page. Reads ahead:
+ * when a page arrives, the request for the next one goes out at once, so the
+ * server prepares it while the caller uses this one (freeing the iterator
+ * early closes that request's connection; a failure of it is reported when
+ * the caller reaches that page). Follows the server's `next` link only when
+ * it has the base URL's scheme, host and port (AVALA_E_CROSS_ORIGIN
+ * otherwise). One thread at a time. */
 typedef struct avala_project_iter avala_project_iter;
 
 /* Creates the iterator; sends nothing yet. opts may be NULL. */
@@ -316,8 +319,8 @@ AVALA_API const char *avala_page_previous_cursor(const avala_page *page);
 AVALA_API int avala_page_has_more(const avala_page *page);
 
 /* Lazily walks every object of a list across pages; same rules as
- * avala_project_iter (one page in memory, same-origin `next` only, resumable
- * after an error). One thread at a time. */
+ * avala_project_iter (one page held, the next one read ahead, same-origin
+ * `next` only, resumable after an error). One thread at a time. */
 typedef struct avala_iter avala_iter;
 /* AVALA_OK with *out owned by the caller (avala_object_free), AVALA_ITER_END
  * when done, or a negative code. */

@@ -351,9 +351,9 @@ private:
     Owned<Handle, Free> page_;
 };
 
-// Every item across pages, for range-for. A single-pass input range: the
-// next page is fetched only when the loop reaches it, so memory stays one
-// page. begin() and operator++ throw avala::Error; after one, incrementing
+// Every item across pages, for range-for. A single-pass input range holding
+// one page, whose next page is already requested (read-ahead, see
+// avala_project_list). begin() and operator++ throw avala::Error; after one, incrementing
 // again retries the page that failed. The item yielded is owned by the
 // range until the next step: move it out to keep it.
 template <class Item, class Iter, class Raw, int (*NextFn)(Raw**, Iter*, avala_error**), void (*Free)(Iter*)>

@@ -102,14 +102,7 @@ class BodyHandler {
   bool on_array_begin(json::error_code& ec) { return begin(false, ec); }
   bool on_array_end(std::size_t n, json::error_code&) { return end(false, n); }
 
-  bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
-    if (capture_ >= 0) {
-      stack_.push_chars(s);
-    } else if (skip_ < 0) {
-      part_.append(s.data(), s.size());
-    }
-    return true;
-  }
+  bool on_key_part(json::string_view s, std::size_t, json::error_code&) { return piece(s); }
   bool on_key(json::string_view s, std::size_t, json::error_code&) {
     if (plain_field(s)) {  // the common case, first
       key_ = {s.data(), s.size()};
@@ -130,14 +123,7 @@ class BodyHandler {
     return true;
   }
 
-  bool on_string_part(json::string_view s, std::size_t, json::error_code&) {
-    if (capture_ >= 0) {
-      stack_.push_chars(s);
-    } else if (skip_ < 0) {
-      part_.append(s.data(), s.size());
-    }
-    return true;
-  }
+  bool on_string_part(json::string_view s, std::size_t, json::error_code&) { return piece(s); }
   bool on_string(json::string_view s, std::size_t, json::error_code& ec) {
     if (plain_field(s)) {  // the common case, first
       doc_.fields.emplace_back(key_, std::string_view(s.data(), s.size()));
@@ -206,6 +192,16 @@ class BodyHandler {
     error = why;
     ec = json::error::syntax;  // stops the parser; `error` says why
     return false;
+  }
+
+  // A piece of a key or string that comes in pieces (it held an escape).
+  bool piece(json::string_view s) {
+    if (capture_ >= 0) {
+      stack_.push_chars(s);
+    } else if (skip_ < 0) {
+      part_.append(s.data(), s.size());
+    }
+    return true;
   }
 
   // The text of a string or key that may have come in pieces.
