@@ -71,6 +71,8 @@ struct Document {
 
 namespace {
 
+using Field = Record::Field;
+
 enum class Shape { list, array, object };
 
 // The basic_parser handler. It tracks where each event is: at the root, a
@@ -160,11 +162,9 @@ class BodyHandler {
     return capture_ >= 0 ? (stack_.push_double(v), true) : scalar(json::value(v), ec);
   }
   bool on_bool(bool v, json::error_code& ec) {
-    return capture_ >= 0 ? (stack_.push_bool(v), true) : scalar(json::value(v), ec);
+    return capture_ >= 0 ? (stack_.push_bool(v), true) : atom(v ? Field::kTrue : Field::kFalse, ec);
   }
-  bool on_null(json::error_code& ec) {
-    return capture_ >= 0 ? (stack_.push_null(), true) : scalar(json::value(nullptr), ec);
-  }
+  bool on_null(json::error_code& ec) { return capture_ >= 0 ? (stack_.push_null(), true) : atom(Field::kNull, ec); }
   bool on_comment_part(json::string_view, json::error_code&) { return true; }
   bool on_comment(json::string_view, json::error_code&) { return true; }
 
@@ -220,19 +220,31 @@ class BodyHandler {
     }
   }
 
+  // A number: kept as a Boost.JSON value.
   bool scalar(json::value v, json::error_code& ec) {
     if (skip_ >= 0) return true;
-    switch (where()) {
-      case Where::field: return add_value(std::move(v));
-      case Where::top_field:
-        if (top_ == Top::results) return fail(ec, "response is not a page: no 'results' list");
-        if ((top_ == Top::next || top_ == Top::previous) && !v.is_null()) {
-          return fail(ec, top_ == Top::next ? "page field 'next' is not a string"
-                                            : "page field 'previous' is not a string");
-        }
-        return true;
-      default: return misplaced_scalar(ec);
+    if (where() == Where::field) return add_value(std::move(v));
+    return top_or_misplaced(false, ec);
+  }
+
+  // true, false or null: kept in the field itself.
+  bool atom(std::uint32_t code, json::error_code& ec) {
+    if (skip_ >= 0) return true;
+    if (where() == Where::field) {
+      doc_.fields.emplace_back(key_, code);
+      return true;
     }
+    return top_or_misplaced(code == Field::kNull, ec);
+  }
+
+  // A value other than a string, outside any record.
+  bool top_or_misplaced(bool null, json::error_code& ec) {
+    if (where() != Where::top_field) return misplaced_scalar(ec);
+    if (top_ == Top::results) return fail(ec, "response is not a page: no 'results' list");
+    if ((top_ == Top::next || top_ == Top::previous) && !null) {
+      return fail(ec, top_ == Top::next ? "page field 'next' is not a string" : "page field 'previous' is not a string");
+    }
+    return true;
   }
 
   bool add_value(json::value v) {
@@ -358,7 +370,12 @@ const boost::json::object& Record::json() const {
     for (const auto& f : fields_) {
       if (f.is_string()) {
         o.insert_or_assign(f.key(), json::string(f.text()));
+      } else if (f.index() == Field::kNull) {
+        o.insert_or_assign(f.key(), nullptr);
+      } else if (f.index() >= Field::kTrue) {
+        o.insert_or_assign(f.key(), f.index() == Field::kTrue);
       } else {
+        // Copied into o's storage (the arena is not shared between threads).
         o.insert_or_assign(f.key(), doc_->values[f.index()]);
       }
     }

@@ -41,8 +41,10 @@ class Record {
     bool is_string() const noexcept { return text_ != nullptr; }
     // The value, when it is a string; NUL-terminated.
     std::string_view text() const noexcept { return {text_, is_string() ? size_or_index_ : 0}; }
-    // Otherwise: the value's index in the document.
+    // Otherwise: the value's index in the document, or one of these for
+    // the values kept in the field itself.
     std::uint32_t index() const noexcept { return size_or_index_; }
+    static constexpr std::uint32_t kNull = 0xffffffff, kFalse = 0xfffffffe, kTrue = 0xfffffffd;
 
    private:
     static std::uint32_t size32(std::string_view s) noexcept { return static_cast<std::uint32_t>(s.size()); }

@@ -117,16 +117,17 @@ class Paginator {
   std::optional<T> next() {
     while (pos_ == items_.size()) {
       if (link_) {
-        // Throws Error(cross_origin) and stays put when the link leaves the origin.
-        target_ = same_origin_target(client_.base_url(), *link_);
+        // The link read ahead is checked already. Any other throws
+        // Error(cross_origin), staying put, when it leaves the origin.
+        target_ = ahead_ && ahead_->link == *link_ ? ahead_->target : same_origin_target(client_.base_url(), *link_);
         link_.reset();
       }
       if (!target_) return std::nullopt;
-      Page<T> page = fetch(*target_);
-      items_ = std::move(page.items);
+      auto [items, link] = fetch(*target_);
+      items_ = std::move(items);
       pos_ = 0;
       target_.reset();
-      link_ = std::move(page.next);
+      link_ = std::move(link);
     }
     return std::move(items_[pos_++]);
   }
@@ -138,14 +139,18 @@ class Paginator {
     Client::Pending pending;
   };
 
-  Page<T> fetch(const std::string& target) {
+  // A page's items and its `next` link (the paginator has no use for cursors).
+  std::pair<std::vector<T>, std::optional<std::string>> fetch(const std::string& target) {
     std::optional<Ahead> ahead = std::exchange(ahead_, std::nullopt);
     HttpResponse resp = ahead && ahead->target == target ? client_.finish(std::move(ahead->pending))
                                                          : client_.send("GET", target);
     read_ahead(resp.body);
     try {
-      Page<T> page = decoding(resp, [&] { return make_page<T>(decode_page(std::move(resp.body)), decode_); });
-      if (ahead_ && page.next != ahead_->link) ahead_.reset();  // a wrong guess, dropped unread
+      auto page = decoding(resp, [&] {
+        RawPage raw = decode_page(std::move(resp.body));
+        return std::pair(decode_items(std::move(raw.items), decode_), std::move(raw.next));
+      });
+      if (ahead_ && page.second != ahead_->link) ahead_.reset();  // a wrong guess, dropped unread
       return page;
     } catch (...) {
       ahead_.reset();
