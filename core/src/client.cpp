@@ -67,6 +67,14 @@ struct Client::Impl {
     rate = {limit, remaining, reset};  // absent headers clear stale figures
   }
 
+  // Writes the first attempt of a request (its rate-limit budget already taken).
+  Client::Pending begin(std::string_view method, std::string target, std::optional<std::string> body) {
+    Client::Pending p{HttpRequest{std::string(method), std::move(target), headers, std::move(body)}, {}};
+    if (p.request.body) p.request.headers.emplace_back("Content-Type", "application/json");
+    p.first_attempt = transport.start(p.request, Clock::now() + timeout);
+    return p;
+  }
+
   void pause(int retry_no, std::optional<double> retry_after) {
     std::chrono::milliseconds d;
     {
@@ -127,11 +135,14 @@ HttpResponse Client::send(std::string_view method, std::string target, std::opti
 
 Client::Pending Client::start(std::string_view method, std::string target, std::optional<std::string> body) const {
   Impl& s = *impl_;
-  Pending p{HttpRequest{std::string(method), std::move(target), s.headers, std::move(body)}, {}};
-  if (p.request.body) p.request.headers.emplace_back("Content-Type", "application/json");
   if (s.limiter) s.limiter->acquire();
-  p.first_attempt = s.transport.start(p.request, Clock::now() + s.timeout);
-  return p;
+  return s.begin(method, std::move(target), std::move(body));
+}
+
+std::optional<Client::Pending> Client::try_start_get(std::string target) const {
+  Impl& s = *impl_;
+  if (s.limiter && !s.limiter->try_acquire()) return std::nullopt;
+  return s.begin("GET", std::move(target), std::nullopt);
 }
 
 HttpResponse Client::finish(Pending p) const {

@@ -10,24 +10,33 @@ RateLimiter::Clock::time_point at(std::int64_t unix_seconds) {
 
 }  // namespace
 
-void RateLimiter::acquire() {
-  std::unique_lock lock(mu_);
+bool RateLimiter::take_locked() {
   for (;;) {
-    if (!remaining_ || !reset_) return;  // nothing known: go
+    if (!remaining_ || !reset_) return true;  // nothing known: go
     if (Clock::now() >= at(*reset_)) {
       // The window is over. The new one's budget is the limit, until a
       // response tells us more.
       remaining_ = limit_;
       reset_.reset();
-      if (!remaining_) return;
+      if (!remaining_) return true;
       continue;
     }
     if (*remaining_ > 0) {
       --*remaining_;
-      return;
+      return true;
     }
-    cv_.wait_until(lock, at(*reset_));
+    return false;
   }
+}
+
+void RateLimiter::acquire() {
+  std::unique_lock lock(mu_);
+  while (!take_locked()) cv_.wait_until(lock, at(*reset_));
+}
+
+bool RateLimiter::try_acquire() {
+  std::lock_guard lock(mu_);
+  return take_locked();
 }
 
 void RateLimiter::update(std::optional<std::int64_t> limit, std::optional<std::int64_t> remaining,

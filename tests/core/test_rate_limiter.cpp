@@ -28,6 +28,17 @@ TEST_CASE("the window's remaining budget is spent locally, then callers must wai
   CHECK(rl.wait_time() > 90s);
 }
 
+TEST_CASE("try_acquire spends the budget like acquire, and refuses instead of waiting") {
+  avala::RateLimiter rl;
+  CHECK(rl.try_acquire());  // nothing known
+  rl.update(20, 1, unix_now() + 100);
+  CHECK(rl.try_acquire());
+  CHECK_FALSE(rl.try_acquire());  // spent: it would wait ~100 s
+  CHECK(rl.wait_time() > 90s);
+  rl.update(20, 5, unix_now() + 200);  // the next window's figures
+  CHECK(rl.try_acquire());
+}
+
 TEST_CASE("a response from a later window restores the budget; a late one from an older window is ignored") {
   avala::RateLimiter rl;
   auto now = unix_now();

@@ -231,3 +231,25 @@ TEST_CASE("read-ahead: a wrong guess at the next link is dropped and the real ne
   CHECK(server.hits(list + "?cursor=guess") == 1);  // the guess went out, and was not used
   CHECK(server.hits(list + "?cursor=p2") == 1);
 }
+
+TEST_CASE("read-ahead: never waits for the client's rate limiter") {
+  // 3 requests per 10 s window: pages 1-3 spend it, so reading page 4 ahead
+  // would have to wait for the next window.
+  avala_test::EmulatorProcess emu({"--api-key", kKey, "--generate", "projects=50", "--rate-limit", "3/10s"});
+  auto control = client_for(emu.url(), 0);
+  avala::ClientOptions o;
+  o.api_key = kKey;
+  o.base_url = emu.url();
+  o.max_retries = 0;
+  o.rate_limit = true;
+  avala::Client c(o, env());
+  auto pager = avala::projects::iterate(c, {10, {}, {}});
+  auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < 21; ++i) REQUIRE(pager.next());  // into page 3
+  CHECK(std::chrono::steady_clock::now() - t0 < 2s);
+  CHECK(c.rate_limit().remaining == 0);
+  // Page 4 was not asked for: the limiter would have had to wait.
+  std::this_thread::sleep_for(100ms);
+  auto stats = boost::json::parse(control.send("GET", "/__emulator/stats").body);
+  CHECK(stats.at("paths").at(kListRoute).as_int64() == 3);
+}

@@ -66,6 +66,9 @@ class Client {
   };
   Pending start(std::string_view method, std::string target, std::optional<std::string> body = std::nullopt) const;
   HttpResponse finish(Pending pending) const;
+  // A GET started only if the rate limiter (when on) need not wait for it:
+  // reading ahead must never hold up the page the caller is waiting for.
+  std::optional<Pending> try_start_get(std::string target) const;
 
   // The configured key, for redaction only.
   std::string_view secret() const noexcept;

@@ -163,8 +163,10 @@ class Paginator {
     if (!link) return;
     try {
       std::string target = same_origin_target(client_.base_url(), *link);
-      Client::Pending pending = client_.start("GET", target);
-      ahead_.emplace(Ahead{std::string(*link), std::move(target), std::move(pending)});
+      // Not when the rate limiter would make the caller wait for it.
+      if (auto pending = client_.try_start_get(target)) {
+        ahead_.emplace(Ahead{std::string(*link), std::move(target), std::move(*pending)});
+      }
     } catch (...) {
       // No read-ahead then: the page is fetched (and any error reported)
       // when the caller gets to it.

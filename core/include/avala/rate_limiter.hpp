@@ -19,6 +19,9 @@ class RateLimiter {
   // spends one request of it. Returns at once while nothing is known yet.
   void acquire();
 
+  // acquire() without the wait: false, spending nothing, when it would wait.
+  bool try_acquire();
+
   // Records a response's figures (each optional, as servers differ). A later
   // window replaces the current one; within the same window the lower
   // remaining count wins, because requests in flight have already spent theirs.
@@ -29,6 +32,8 @@ class RateLimiter {
   std::chrono::milliseconds wait_time() const;
 
  private:
+  bool take_locked();  // spends one request if the window allows; mu_ held
+
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::optional<std::int64_t> limit_;
