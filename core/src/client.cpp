@@ -68,10 +68,12 @@ struct Client::Impl {
   }
 
   // Writes the first attempt of a request (its rate-limit budget already taken).
-  Client::Pending begin(std::string_view method, std::string target, std::optional<std::string> body) {
-    Client::Pending p{HttpRequest{std::string(method), std::move(target), headers, std::move(body)}, {}};
+  Client::Pending begin(std::string_view method, std::string target, std::optional<std::string> body,
+                        bool ahead = false) {
+    Client::Pending p{HttpRequest{std::string(method), std::move(target), headers, std::move(body)}, {},
+                      Clock::now() + timeout, ahead};
     if (p.request.body) p.request.headers.emplace_back("Content-Type", "application/json");
-    p.first_attempt = transport.start(p.request, Clock::now() + timeout);
+    p.first_attempt = transport.start(p.request, p.deadline, ahead);
     return p;
   }
 
@@ -141,8 +143,11 @@ Client::Pending Client::start(std::string_view method, std::string target, std::
 
 std::optional<Client::Pending> Client::try_start_get(std::string target) const {
   Impl& s = *impl_;
+  if (!s.transport.has_idle()) return std::nullopt;  // checked first, so a budget is rarely spent for nothing
   if (s.limiter && !s.limiter->try_acquire()) return std::nullopt;
-  return s.begin("GET", std::move(target), std::nullopt);
+  Pending p = s.begin("GET", std::move(target), std::nullopt, true);
+  if (!p.first_attempt) return std::nullopt;  // another thread took the idle connection
+  return p;
 }
 
 HttpResponse Client::finish(Pending p) const {
@@ -154,10 +159,11 @@ HttpResponse Client::finish(Pending p) const {
     const bool may_retry = attempt <= s.retry.max_retries;
     HttpResponse resp;
     try {
-      // The timeout counts from here for the first attempt too: a caller
-      // that read ahead may come back for the answer long after it started.
+      // One deadline for the whole first attempt, as for any other; except
+      // that a caller that read ahead may come back for the answer long
+      // after it started, so its wait counts from here.
       if (attempt == 1) {
-        resp = s.transport.finish(std::move(p.first_attempt), Clock::now() + s.timeout);
+        resp = s.transport.finish(std::move(p.first_attempt), p.ahead ? Clock::now() + s.timeout : p.deadline);
       } else {
         if (s.limiter) s.limiter->acquire();
         resp = s.transport.send(req, Clock::now() + s.timeout);

@@ -122,7 +122,13 @@ void call_empty(const Client& client, const Endpoint& ep, Ids ids) {
 std::vector<Object> call_array(const Client& client, const Endpoint& ep, Ids ids) {
   auto resp = client.send(ep.route.method, expand(client.base_url(), ep.route, ids));
   return decoding(resp, [&] {
-    return decode_items(decode_array(std::move(resp.body)), decoder(ep));
+    std::vector<RecordRef> records;
+    try {
+      records = decode_array(std::move(resp.body));
+    } catch (const Error& e) {
+      throw Error(ErrorKind::decode, std::string(ep.label) + ": " + e.what());
+    }
+    return decode_items(std::move(records), decoder(ep));
   });
 }
 

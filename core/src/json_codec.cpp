@@ -6,7 +6,9 @@
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/value.hpp>
 #include <boost/json/value_stack.hpp>
+#include <algorithm>
 #include <cstring>
+#include <limits>
 
 #include "avala/error.hpp"
 
@@ -27,7 +29,9 @@ struct Document {
   std::size_t count = 0;
 
   explicit Document(std::string body) : text(std::move(body)) {
-    fields.reserve(text.size() / 24);  // a field takes ~30 bytes of text in typical pages
+    // A field takes ~30 bytes of text in typical pages; a body of one huge
+    // string must not reserve as much.
+    fields.reserve(std::min<std::size_t>(text.size() / 24, 1 << 14));
   }
 
   bool in_text(std::string_view s) const noexcept {
@@ -244,6 +248,8 @@ class BodyHandler {
     if ((top_ == Top::next || top_ == Top::previous) && !null) {
       return fail(ec, top_ == Top::next ? "page field 'next' is not a string" : "page field 'previous' is not a string");
     }
+    if (top_ == Top::next) next.reset();  // of duplicate keys the last wins
+    if (top_ == Top::previous) previous.reset();
     return true;
   }
 
@@ -340,6 +346,10 @@ struct Decoded {
 };
 
 Decoded decode(std::string body, Shape shape) {
+  // Fields keep 32-bit sizes (bodies are capped far below this by max_body_bytes).
+  if (body.size() > std::numeric_limits<std::uint32_t>::max()) {
+    throw Error(ErrorKind::decode, "response is too large to decode");
+  }
   auto doc = std::make_shared<Document>(std::move(body));
   json::basic_parser<BodyHandler> parser(json::parse_options{}, *doc, shape);
   json::error_code ec;

@@ -354,6 +354,7 @@ struct Transport::Impl {
 struct Transport::Pending::State {
   http::request<http::string_body> req;
   bool idempotent = false;
+  bool ahead = false;   // read ahead: a broken answer is retried once on a fresh connection
   std::unique_ptr<Connection> conn;
   bool reused = false;  // conn came from the pool
   std::optional<TransportError> failed;
@@ -368,7 +369,7 @@ Transport::Pending::~Pending() = default;  // an unread answer's connection is c
 // transport failure for finish() to throw.
 void Transport::write_on_connection(Pending::State& s, Clock::time_point deadline) {
   auto& t = *impl_;
-  s.conn = t.take_idle();
+  if (!s.conn) s.conn = t.take_idle();
   s.reused = s.conn != nullptr;
   try {
     if (!s.conn) s.conn = t.open(deadline);
@@ -386,10 +387,12 @@ void Transport::write_on_connection(Pending::State& s, Clock::time_point deadlin
 Transport::Transport(TransportOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 Transport::~Transport() = default;
 
-Transport::Pending Transport::start(const HttpRequest& r, Clock::time_point deadline) {
+Transport::Pending Transport::start(const HttpRequest& r, Clock::time_point deadline, bool ahead) {
   Pending p;
   p.state_ = std::make_unique<Pending::State>();
   auto& s = *p.state_;
+  s.ahead = ahead;
+  if (ahead && !(s.conn = impl_->take_idle())) return {};
   auto& req = s.req;
   req.method_string(r.method);
   req.target(r.target);
@@ -409,6 +412,7 @@ Transport::Pending Transport::start(const HttpRequest& r, Clock::time_point dead
 }
 
 HttpResponse Transport::finish(Pending pending, Clock::time_point deadline) {
+  if (!pending) throw Error(ErrorKind::internal, "finish() of a request that was never started");
   auto& s = *pending.state_;
   for (bool first = true;; first = false) {
     try {
@@ -424,7 +428,8 @@ HttpResponse Transport::finish(Pending pending, Clock::time_point deadline) {
       // got an answer, so try once more on a fresh connection. Other idle
       // connections are likely stale too.
       bool stale = s.reused && first && !e.got_response_bytes() && e.kind() == ErrorKind::network;
-      if (!(stale && s.idempotent)) throw;
+      bool broken_ahead = s.ahead && first && e.kind() == ErrorKind::network;
+      if (!((stale || broken_ahead) && s.idempotent)) throw;
       impl_->drop_idle();
       s.failed.reset();
       write_on_connection(s, deadline);
@@ -434,6 +439,11 @@ HttpResponse Transport::finish(Pending pending, Clock::time_point deadline) {
 
 HttpResponse Transport::send(const HttpRequest& request, Clock::time_point deadline) {
   return finish(start(request, deadline), deadline);
+}
+
+bool Transport::has_idle() const {
+  std::lock_guard lock(impl_->mu);
+  return !impl_->idle.empty();
 }
 
 std::size_t Transport::connections_opened() const noexcept { return impl_->opened.load(); }

@@ -69,18 +69,28 @@ TEST_CASE("list queries put filters first and refuse a non-positive limit") {
   CHECK(kind_of([] { avala::list_query(avala::ListParams{0, {}, {}}); }) == ErrorKind::invalid_argument);
 }
 
-TEST_CASE("the next-link guess: the last \"next\" string, or nothing when it cannot be read plainly") {
+TEST_CASE("the next-link guess: the body's own trailing \"next\" string, or nothing") {
   using avala::next_link_hint;
   CHECK(next_link_hint(R"({"results":[],"next":"https://h/p/?cursor=x","previous":null})") == "https://h/p/?cursor=x");
-  CHECK(next_link_hint("{\"next\" :\n \"https://h/?c=1\"}") == "https://h/?c=1");
+  CHECK(next_link_hint("{\"results\" : [] ,\n \"next\" :\n \"https://h/?c=1\" }\n") == "https://h/?c=1");
+  CHECK(next_link_hint(R"({"results":[],"next":"https://h/1","count":3,"x":"y","ok":true,"f":-1.5e3})") ==
+        "https://h/1");
+  // An item's own "next" is never taken for the page's.
+  CHECK(next_link_hint(R"({"results":[{"next":"https://h/evil"}],"next":"https://h/2","previous":null})") ==
+        "https://h/2");
+  CHECK(next_link_hint(R"({"next":"https://h/2","previous":null,"results":[{"next":"https://h/evil"}]})") ==
+        std::nullopt);
+  CHECK(next_link_hint(R"({"next":"https://h/2","results":[]})") == std::nullopt);  // another order: no guess
+  CHECK(next_link_hint(R"({"results":[],"next":"https://h/2","meta":{"a":1}})") == std::nullopt);
+  CHECK(next_link_hint(R"({"results":[],"next":"https://h/2"} trailing)") == std::nullopt);
   CHECK(next_link_hint(R"({"results":[],"next":null})") == std::nullopt);
   CHECK(next_link_hint(R"({"next":"https:\/\/h\/"})") == std::nullopt);  // an escape: no guess
+  CHECK(next_link_hint(R"({"results":[],"x":"a\"next\":\"https://h/\"}"})") == std::nullopt);
   CHECK(next_link_hint(R"({"next":""})") == std::nullopt);
   CHECK(next_link_hint(R"({"next":"https://h/)") == std::nullopt);  // unterminated
   CHECK(next_link_hint(R"({"results":[]})") == std::nullopt);
+  CHECK(next_link_hint(R"("next":"https://h/"})") == std::nullopt);
   CHECK(next_link_hint("") == std::nullopt);
-  // Only a guess: an item's "next" after the page's own is what it finds.
-  CHECK(next_link_hint(R"({"next":"https://h/1","results":[{"next":"https://h/2"}]})") == "https://h/2");
 }
 
 TEST_CASE("items share their page's document and outlive the page") {
@@ -147,6 +157,10 @@ TEST_CASE("records: the body must have the shape asked for") {
     CAPTURE(body);
     CHECK(kind_of([&] { avala::decode_array(body); }) == ErrorKind::decode);
   }
+  // Of duplicate keys the last wins, a null included.
+  CHECK_FALSE(avala::decode_page(R"({"results":[],"next":"https://h/?c=2","next":null})").next.has_value());
+  CHECK(avala::decode_page(R"({"results":[],"previous":null,"previous":"https://h/?c=1"})").previous ==
+        "https://h/?c=1");
   for (const char* body : {R"({"results":[],"results":[]})", R"({"results":null})", R"({"results":[],"next":{}})",
                            R"({"results":[],"previous":[]})", R"({"results":[],"next":true})"}) {
     CAPTURE(body);

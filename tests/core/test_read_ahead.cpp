@@ -186,6 +186,16 @@ TEST_CASE("read-ahead: a failure of the page read ahead surfaces when the caller
     while (pager.next()) ++rest;
     CHECK(rest == 40);
   }
+  SUBCASE("an answer read ahead that breaks mid-body is fetched again on a fresh connection, retries or not") {
+    install_fault(control, R"({"method":"GET","path":"/api/v1/users/me/projects/","nth":2,"count":1,)"
+                           R"("fault":"truncated_body"})");
+    auto c = client_for(emu.url(), 0);
+    auto pager = avala::projects::iterate(c, {10, {}, {}});
+    int n = 0;
+    while (pager.next()) ++n;
+    CHECK(n == 50);
+    CHECK(c.connections_opened() == 2);
+  }
   SUBCASE("with retries: the walk never sees it") {
     install_fault(control, rule);
     auto c = client_for(emu.url(), 2);
@@ -211,25 +221,42 @@ TEST_CASE("read-ahead: dropping an iterator with a request ahead leaves the clie
   CHECK(c.connections_opened() == 2);
 }
 
-TEST_CASE("read-ahead: a wrong guess at the next link is dropped and the real next page fetched") {
-  // The guess is the last "next" key of the body: here an item's field,
-  // while the page's own `next` comes first.
+TEST_CASE("read-ahead: an item's own \"next\" field is never followed, whatever the body's order") {
   const std::string list = "/api/v1/users/me/projects/";
   CannedServer server([&](const std::string& origin) {
+    std::string evil = R"("next":")" + origin + "/api/v1/evil/" + R"(")";
     return Bodies{
-        {list + "?limit=1", R"({"next":")" + origin + list + R"(?cursor=p2","previous":null,"results":[)" +
-                                R"({"uid":"a","name":"A","next":")" + origin + list + R"(?cursor=guess"}]})"},
-        {list + "?cursor=p2", R"({"next":null,"previous":null,"results":[{"uid":"b","name":"B"}]})"},
-        {list + "?cursor=guess", R"({"next":null,"previous":null,"results":[{"uid":"x","name":"X"}]})"},
+        // The contract's order: the page's `next` after the results.
+        {list + "?limit=1", R"({"results":[{"uid":"a","name":"A",)" + evil + R"(}],"next":")" + origin + list +
+                                R"(?cursor=p2","previous":null})"},
+        {list + "?cursor=p2", R"({"results":[{"uid":"b","name":"B"}],"next":null,"previous":null})"},
+        // Another order: `next` first (nothing is read ahead then).
+        {list + "?limit=2", R"({"next":")" + origin + list + R"(?cursor=q2","previous":null,"results":[)" +
+                                R"({"uid":"c","name":"C",)" + evil + R"(}]})"},
+        {list + "?cursor=q2", R"({"next":null,"previous":null,"results":[{"uid":"d","name":"D"}]})"},
+        // A page whose link could be read ahead but whose items do not decode.
+        {list + "?limit=3", R"({"results":[{"uid":1}],"next":")" + origin + list + R"(?cursor=r2","previous":null})"},
+        {list + "?cursor=r2", R"({"results":[],"next":null,"previous":null})"},
     };
   });
   auto c = client_for(server.origin() + "/api/v1", 0);
-  auto pager = avala::projects::iterate(c, {1, {}, {}});
-  std::vector<std::string> uids;
-  while (auto p = pager.next()) uids.emplace_back(p->uid());
-  CHECK(uids == std::vector<std::string>{"a", "b"});
-  CHECK(server.hits(list + "?cursor=guess") == 1);  // the guess went out, and was not used
+  auto walk = [&](int limit) {
+    auto pager = avala::projects::iterate(c, {limit, {}, {}});
+    std::vector<std::string> uids;
+    while (auto p = pager.next()) uids.emplace_back(p->uid());
+    return uids;
+  };
+  CHECK(walk(1) == std::vector<std::string>{"a", "b"});
+  CHECK(walk(2) == std::vector<std::string>{"c", "d"});
+  CHECK(server.hits("/api/v1/evil/") == 0);
   CHECK(server.hits(list + "?cursor=p2") == 1);
+  CHECK(server.hits(list + "?cursor=q2") == 1);
+
+  // The page read ahead is dropped with the page that failed to decode.
+  auto pager = avala::projects::iterate(c, {3, {}, {}});
+  CHECK(kind_of([&] { pager.next(); }) == ErrorKind::decode);
+  CHECK(server.hits(list + "?cursor=r2") == 1);
+  CHECK(avala::projects::list(c, {1, {}, {}}).items.size() == 1);  // the client is still usable
 }
 
 TEST_CASE("read-ahead: never waits for the client's rate limiter") {
@@ -252,4 +279,48 @@ TEST_CASE("read-ahead: never waits for the client's rate limiter") {
   std::this_thread::sleep_for(100ms);
   auto stats = boost::json::parse(control.send("GET", "/__emulator/stats").body);
   CHECK(stats.at("paths").at(kListRoute).as_int64() == 3);
+}
+
+TEST_CASE("one deadline covers a whole attempt: writing the request, then waiting for the answer") {
+  // A server that reads nothing for 0.6 s (so a 32 MiB request body cannot
+  // all be written before then), then reads it, then answers 0.6 s later:
+  // ~1.2 s in all, past a 1 s timeout, though each half fits in it.
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  REQUIRE(listen(fd, 1) == 0);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  std::thread server([fd] {
+    int c = accept(fd, nullptr, nullptr);
+    if (c < 0) return;
+    std::this_thread::sleep_for(600ms);
+    std::vector<char> buf(1 << 20);
+    std::size_t got = 0;
+    while (got < (32u << 20)) {
+      ssize_t n = recv(c, buf.data(), buf.size(), 0);
+      if (n <= 0) break;
+      got += static_cast<std::size_t>(n);
+    }
+    std::this_thread::sleep_for(600ms);
+    std::string out = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+    send(c, out.data(), out.size(), MSG_NOSIGNAL);
+    std::this_thread::sleep_for(300ms);
+    close(c);
+  });
+  avala::ClientOptions o;
+  o.api_key = kKey;
+  o.base_url = "http://127.0.0.1:" + std::to_string(ntohs(a.sin_port)) + "/api/v1";
+  o.max_retries = 0;
+  o.timeout = 1000ms;
+  avala::Client c(o, env());
+  auto t0 = std::chrono::steady_clock::now();
+  CHECK(kind_of([&] { c.send("POST", "/api/v1/agents/", std::string(32u << 20, 'x')); }) == ErrorKind::timeout);
+  auto took = std::chrono::steady_clock::now() - t0;
+  CHECK(took >= 900ms);
+  CHECK(took < 1150ms);
+  server.join();
+  close(fd);
 }

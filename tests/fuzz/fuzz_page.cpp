@@ -1,5 +1,6 @@
 // Page decoding: any body is either a page of projects/objects or Error(decode);
-// an object body's record agrees with its tree.
+// the next-link guess never differs from a decoded page's link; an object
+// body's record agrees with its tree.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -13,7 +14,10 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view body(reinterpret_cast<const char*>(data), size);
   try {
+    auto hint = avala::next_link_hint(body);
     auto page = avala::make_page<avala::Project>(avala::decode_page(std::string(body)));
+    // The read-ahead guess, when there is one, is the page's own link.
+    if (hint && page.next != *hint) __builtin_trap();
     for (const auto& p : page.items) {
       if (p.uid().data() == nullptr || p.name().data() == nullptr) __builtin_trap();
       (void)p.status_kind();

@@ -224,7 +224,9 @@ template <typename Wrapper, typename Ref>
 py::list to_models(std::vector<Ref>& items, const py::type& model) {
   static PyObject* const kNative = PyUnicode_InternFromString("_native");
   static PyObject* const kData = PyUnicode_InternFromString("_data");
+  if (kNative == nullptr || kData == nullptr) throw py::error_already_set();
   auto* type = reinterpret_cast<PyTypeObject*>(model.ptr());
+  if (type->tp_new == nullptr) throw py::type_error("model must be a class that can be instantiated");
   py::tuple no_args(0);
   py::list out(items.size());
   for (std::size_t i = 0; i < items.size(); ++i) {
@@ -249,9 +251,15 @@ PyObject* get_string_method(PyObject* self, PyObject* field) noexcept {
     Py_ssize_t size = 0;
     const char* text = PyUnicode_AsUTF8AndSize(field, &size);  // TypeError unless a str
     if (text == nullptr) return nullptr;
-    // The method descriptor only takes instances of the wrapper's class.
+    // The method descriptor only takes instances of the wrapper's class; one
+    // made by __new__ alone holds nothing yet.
     auto* inst = reinterpret_cast<py::detail::instance*>(self);
-    const auto& wrapper = *inst->get_value_and_holder(wrapper_type<Wrapper>()).template value_ptr<Wrapper>();
+    auto vh = inst->get_value_and_holder(wrapper_type<Wrapper>());
+    if (!vh.holder_constructed()) {
+      PyErr_SetString(PyExc_TypeError, "this native object was never initialised");
+      return nullptr;
+    }
+    const auto& wrapper = *vh.template value_ptr<Wrapper>();
     return wrapper.get_string(std::string(text, static_cast<std::size_t>(size))).release().ptr();
   } catch (py::error_already_set& e) {
     e.restore();

@@ -63,11 +63,15 @@ class Client {
   struct Pending {
     HttpRequest request;
     Transport::Pending first_attempt;
+    Clock::time_point deadline;  // of the first attempt, as a whole
+    bool ahead = false;          // read ahead: its answer's wait counts from finish()
   };
   Pending start(std::string_view method, std::string target, std::optional<std::string> body = std::nullopt) const;
   HttpResponse finish(Pending pending) const;
-  // A GET started only if the rate limiter (when on) need not wait for it:
-  // reading ahead must never hold up the page the caller is waiting for.
+  // A GET read ahead: started only on an idle pooled connection and when
+  // the rate limiter (if on) need not wait, since reading ahead must never
+  // hold up the page the caller is waiting for. Its timeout counts from
+  // finish(), and a broken answer is sent again once on a fresh connection.
   std::optional<Pending> try_start_get(std::string target) const;
 
   // The configured key, for redaction only.

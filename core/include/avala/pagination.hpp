@@ -95,11 +95,14 @@ T fetch_one(const Client& client, const Route& route, std::initializer_list<std:
   return decoding(resp, [&] { return T::from_json(decode_object(std::move(resp.body))); });
 }
 
-// Where a list body's `next` link probably is: the string value of its last
-// "next" key, found without parsing (a page is parsed in ~50 µs; this takes
-// well under one). Only a guess to read ahead with: the paginator checks it
-// against the parsed page before it uses what it fetched. nullopt when
-// there is none, or it is null or holds an escape.
+// A list body's `next` link, found without parsing the body (a page is
+// parsed in tens of µs; this reads only its end), so that the next page can
+// be asked for before this one is decoded. It is the value of the last
+// "next" key, and only when nothing but scalar members and the body's
+// closing brace follow it — the contract's order, {"results": [...],
+// "next": ..., "previous": ...}; so an item's own "next" field is never
+// taken for it. nullopt when it cannot be read that way (another order, an
+// escape, null). The paginator still checks it against the parsed page.
 std::optional<std::string_view> next_link_hint(std::string_view body) noexcept;
 
 // Walks every item across pages, one page held at a time. Reads ahead: as

@@ -72,12 +72,19 @@ class Transport {
 
   // Takes a connection (or opens one) and writes `request`, before
   // `deadline`. A transport failure is kept and thrown by finish().
-  Pending start(const HttpRequest& request, Clock::time_point deadline);
+  // `ahead` marks a request read ahead: it only takes an idle connection
+  // (else nothing is started: an empty Pending), and if its answer breaks
+  // it is sent once more on a fresh connection, since it may have waited
+  // unread long enough for the server to give up on it.
+  Pending start(const HttpRequest& request, Clock::time_point deadline, bool ahead = false);
   // Reads the answer of a started request, before `deadline`.
   HttpResponse finish(Pending pending, Clock::time_point deadline);
 
   // Sends `request` and reads its answer, before `deadline` (connect, TLS, write, read).
   HttpResponse send(const HttpRequest& request, Clock::time_point deadline);
+
+  // Whether an idle connection is in the pool now.
+  bool has_idle() const;
 
   // Connections opened so far (for tests and diagnostics).
   std::size_t connections_opened() const noexcept;
