@@ -14,6 +14,7 @@
 #include "avala/error.hpp"
 #include "avala/resources/projects.hpp"
 #include "emulator_process.hpp"
+#include "loopback_listener.hpp"
 
 using avala::ErrorKind;
 using namespace std::chrono_literals;
@@ -29,22 +30,7 @@ avala::Client client(std::optional<std::string> key = std::nullopt) {
 
 
 // A loopback listener that accepts connections and never answers.
-struct SilentServer {
-  int fd = -1;
-  int port = 0;
-  SilentServer() {
-    fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    listen(fd, 8);
-    socklen_t len = sizeof a;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    port = ntohs(a.sin_port);
-  }
-  ~SilentServer() { close(fd); }
-};
+using SilentServer = avala_test::LoopbackListener;
 
 }  // namespace
 

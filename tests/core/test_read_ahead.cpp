@@ -17,6 +17,7 @@
 #include "avala/resources/projects.hpp"
 #include "emulator_process.hpp"
 #include "kind_of.hpp"
+#include "loopback_listener.hpp"
 
 using avala::ErrorKind;
 using namespace std::chrono_literals;
@@ -60,6 +61,8 @@ void install_fault(const avala::Client& control, const std::string& rule) {
   control.send("POST", "/__emulator/faults", rule);
 }
 
+using Listener = avala_test::LoopbackListener;
+
 using Bodies = std::map<std::string, std::string>;  // target -> JSON body
 
 // A loopback HTTP/1.1 server answering GETs from a table of canned bodies
@@ -68,30 +71,20 @@ using Bodies = std::map<std::string, std::string>;  // target -> JSON body
 class CannedServer {
  public:
   explicit CannedServer(const std::function<Bodies(const std::string& origin)>& make) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    REQUIRE(listen(fd_, 8) == 0);
-    socklen_t len = sizeof a;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
     bodies_ = make(origin());
     acceptor_ = std::thread([this] { accept_loop(); });
   }
 
   ~CannedServer() {
-    shutdown(fd_, SHUT_RDWR);
+    shutdown(listener_.fd, SHUT_RDWR);
     acceptor_.join();
-    close(fd_);
     std::lock_guard lock(mu_);
     for (int c : conns_) shutdown(c, SHUT_RDWR);
     for (auto& t : workers_) t.join();
     for (int c : conns_) close(c);
   }
 
-  std::string origin() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string origin() const { return "http://127.0.0.1:" + std::to_string(listener_.port); }
 
   int hits(const std::string& target) {
     std::lock_guard lock(mu_);
@@ -101,7 +94,7 @@ class CannedServer {
  private:
   void accept_loop() {
     for (;;) {
-      int c = accept(fd_, nullptr, nullptr);
+      int c = accept(listener_.fd, nullptr, nullptr);
       if (c < 0) return;
       std::lock_guard lock(mu_);
       conns_.push_back(c);
@@ -138,8 +131,7 @@ class CannedServer {
     }
   }
 
-  int fd_ = -1;
-  int port_ = 0;
+  Listener listener_;
   Bodies bodies_;  // not changed once serving
   std::mutex mu_;
   std::map<std::string, int> hits_;
@@ -285,15 +277,8 @@ TEST_CASE("one deadline covers a whole attempt: writing the request, then waitin
   // A server that reads nothing for 0.6 s (so a 32 MiB request body cannot
   // all be written before then), then reads it, then answers 0.6 s later:
   // ~1.2 s in all, past a 1 s timeout, though each half fits in it.
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  REQUIRE(listen(fd, 1) == 0);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  std::thread server([fd] {
+  Listener listener;
+  std::thread server([fd = listener.fd] {
     int c = accept(fd, nullptr, nullptr);
     if (c < 0) return;
     std::this_thread::sleep_for(600ms);
@@ -312,7 +297,7 @@ TEST_CASE("one deadline covers a whole attempt: writing the request, then waitin
   });
   avala::ClientOptions o;
   o.api_key = kKey;
-  o.base_url = "http://127.0.0.1:" + std::to_string(ntohs(a.sin_port)) + "/api/v1";
+  o.base_url = "http://127.0.0.1:" + std::to_string(listener.port) + "/api/v1";
   o.max_retries = 0;
   o.timeout = 1000ms;
   avala::Client c(o, env());
@@ -322,5 +307,4 @@ TEST_CASE("one deadline covers a whole attempt: writing the request, then waitin
   CHECK(took >= 900ms);
   CHECK(took < 1150ms);
   server.join();
-  close(fd);
 }
