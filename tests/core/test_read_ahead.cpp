@@ -308,3 +308,34 @@ TEST_CASE("one deadline covers a whole attempt: writing the request, then waitin
   CHECK(took < 1150ms);
   server.join();
 }
+
+TEST_CASE("read-ahead: its wait counts from when the caller reaches the page") {
+  // The caller spends longer than the timeout on page 1; page 2's answer,
+  // read ahead long ago, is still taken.
+  avala_test::EmulatorProcess emu({"--api-key", kKey, "--generate", "projects=50"});
+  avala::ClientOptions o;
+  o.api_key = kKey;
+  o.base_url = emu.url();
+  o.max_retries = 0;
+  o.timeout = 300ms;
+  avala::Client c(o, env());
+  auto pager = avala::projects::iterate(c, {10, {}, {}});
+  REQUIRE(pager.next());
+  std::this_thread::sleep_for(600ms);
+  int rest = 0;
+  while (pager.next()) ++rest;
+  CHECK(rest == 49);
+}
+
+TEST_CASE("read-ahead: only on an idle pooled connection, never a new one") {
+  avala_test::EmulatorProcess emu({"--api-key", kKey, "--generate", "projects=5"});
+  auto c = client_for(emu.url(), 0);
+  const std::string target = "/api/v1/users/me/projects/?limit=1";
+  CHECK_FALSE(c.try_start_get(target).has_value());  // nothing pooled yet
+  CHECK(c.connections_opened() == 0);
+  c.send("GET", target);
+  auto ahead = c.try_start_get(target);
+  REQUIRE(ahead.has_value());
+  CHECK(c.connections_opened() == 1);
+  CHECK(c.finish(std::move(*ahead)).status == 200);
+}

@@ -20,6 +20,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -124,6 +125,46 @@ class Emulator:
         for stream in (self.proc.stdout, self.proc.stderr):
             if stream is not None:
                 stream.close()
+
+
+def fault_emulator(projects: int, key: str) -> Iterator[Emulator]:
+    """For a module-scoped fixture: an emulator of its own (fault rules are
+    global to an emulator), stopped afterwards."""
+    emu = Emulator("--generate", f"projects={projects}", key=key)
+    try:
+        yield emu
+    finally:
+        emu.stop()
+
+
+def no_fault_rules_around(emu: Emulator) -> Iterator[None]:
+    """For an autouse fixture: no fault rule before or after each test."""
+    emu.clear_faults()
+    yield
+    emu.clear_faults()
+
+
+class Ticker:
+    """A Python thread counting 10 ms ticks while the block runs: a call
+    that holds the GIL would leave it at ~0."""
+
+    def __init__(self) -> None:
+        self.ticks = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.ticks += 1
+            time.sleep(0.01)
+
+    def __enter__(self) -> "Ticker":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 @pytest.fixture(scope="session")

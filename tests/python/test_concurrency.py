@@ -12,7 +12,7 @@ import pytest
 import avala
 from avala.errors import AuthenticationError, NotFoundError
 
-from conftest import KEY, Emulator
+from conftest import KEY, Emulator, Ticker
 
 SLOW = "/__emulator/slow?ms=500"
 
@@ -45,23 +45,9 @@ def test_two_threads_overlap_during_slow_calls(client: avala.Client) -> None:
 
 
 def test_python_threads_keep_running_during_a_call(client: avala.Client) -> None:
-    ticks = 0
-    stop = threading.Event()
-
-    def ticker() -> None:
-        nonlocal ticks
-        while not stop.is_set():
-            ticks += 1
-            time.sleep(0.01)
-
-    t = threading.Thread(target=ticker)
-    t.start()
-    try:
+    with Ticker() as ticker:
         client.request("GET", SLOW)
-    finally:
-        stop.set()
-        t.join()
-    assert ticks >= 20
+    assert ticker.ticks >= 20
 
 
 def test_many_threads_share_one_client(client: avala.Client) -> None:

@@ -32,7 +32,7 @@ from avala.errors import (
     ServerError,
 )
 
-from conftest import Emulator
+from conftest import Emulator, fault_emulator, no_fault_rules_around
 
 # Distinctive, and shaped like none of the secrets libavala redacts by pattern:
 # only the rule "the configured key never appears" can keep it out.
@@ -126,19 +126,12 @@ FAULT_NAMES = {
 
 @pytest.fixture(scope="module")
 def emu() -> Iterator[Emulator]:
-    """Fault rules are global to an emulator, so this module has its own."""
-    e = Emulator("--generate", "projects=50", key=KEY)
-    try:
-        yield e
-    finally:
-        e.stop()
+    yield from fault_emulator(50, KEY)
 
 
 @pytest.fixture(autouse=True)
 def no_rules_left(emu: Emulator) -> Iterator[None]:
-    emu.clear_faults()
-    yield
-    emu.clear_faults()
+    yield from no_fault_rules_around(emu)
 
 
 def test_every_fault_the_emulator_offers_has_a_row() -> None:

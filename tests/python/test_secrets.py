@@ -33,7 +33,7 @@ from avala.errors import (
     ValidationError,
 )
 
-from conftest import Emulator
+from conftest import Emulator, fault_emulator, no_fault_rules_around
 
 KEY = "py-secret-key-b71f40de"
 PROJECTS = "/api/v1/users/me/projects/"
@@ -42,18 +42,12 @@ AGENTS = "/api/v1/agents/"
 
 @pytest.fixture(scope="module")
 def emu() -> Iterator[Emulator]:
-    e = Emulator("--generate", "projects=30", key=KEY)
-    try:
-        yield e
-    finally:
-        e.stop()
+    yield from fault_emulator(30, KEY)
 
 
 @pytest.fixture(autouse=True)
 def no_rules_left(emu: Emulator) -> Iterator[None]:
-    emu.clear_faults()
-    yield
-    emu.clear_faults()
+    yield from no_fault_rules_around(emu)
 
 
 def texts_of(err: BaseException) -> List[str]:

@@ -16,7 +16,7 @@ import pytest
 import avala
 from avala.errors import APITimeoutError, InvalidArgumentError, NotFoundError
 
-from conftest import KEY, StubServer
+from conftest import KEY, StubServer, Ticker
 
 PAGE = {"results": [], "next": None, "previous": None}
 
@@ -231,24 +231,10 @@ def test_ctrl_c_stops_a_long_wait_with_keyboard_interrupt(stub: StubServer) -> N
 
 def test_other_threads_run_while_a_wait_sleeps(stub: StubServer) -> None:
     stub.respond(200, {"uid": "e1", "status": "exporting"})
-    ticks = 0
-    stop = threading.Event()
-
-    def ticker() -> None:
-        nonlocal ticks
-        while not stop.is_set():
-            ticks += 1
-            time.sleep(0.01)
-
-    t = threading.Thread(target=ticker)
-    t.start()
-    try:
+    with Ticker() as ticker:
         with stub_client(stub) as client, pytest.raises(APITimeoutError):
             client.exports.wait("e1", interval=0.5, timeout=1.0)
-    finally:
-        stop.set()
-        t.join()
-    assert ticks >= 40  # ~100 if the GIL is free; a held GIL would give ~0
+    assert ticker.ticks >= 40  # ~100 if the GIL is free; a held GIL would give ~0
 
 
 def test_an_exception_in_on_progress_stops_the_wait_and_propagates(stub: StubServer) -> None:

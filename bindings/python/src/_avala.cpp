@@ -190,12 +190,6 @@ class Object {
   ObjectRef o_;
 };
 
-template <typename Wrapper, typename Ref>
-py::list to_list(std::vector<Ref>& items) {
-  py::list out(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i) out[i] = py::cast(Wrapper(std::move(items[i])));
-  return out;
-}
 
 // Instances of a Python model class (avala.types._model.Model) around the
 // items, made as Model._from_native makes one (cls.__new__, then the
@@ -218,6 +212,14 @@ py::object wrap(Wrapper&& w) {
   };
   return py::reinterpret_steal<py::object>(py::detail::type_caster_generic::cast(
       &w, py::return_value_policy::move, py::handle(), wrapper_type<Wrapper>(), nullptr, move));
+}
+
+// The items as native wrappers (a page's items: the model is made in Python).
+template <typename Wrapper, typename Ref>
+py::list to_list(std::vector<Ref>& items) {
+  py::list out(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) out[i] = wrap(Wrapper(std::move(items[i])));
+  return out;
 }
 
 template <typename Wrapper, typename Ref>
