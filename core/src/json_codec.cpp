@@ -1,11 +1,18 @@
-// Bodies are parsed by Boost.JSON's SAX parser (basic_parser) straight into
-// records: no tree is built for the fields callers read most.
+// Bodies are read by simdjson's On-Demand API straight into records: no tree
+// is built for the fields callers read most. Nested values and numbers are
+// Boost.JSON values, parsed from their text.
+//
+// Why simdjson: with read-ahead a page walk is bound by the client's CPU,
+// and Boost.JSON's scanner alone (a SAX handler doing nothing) took ~20 µs of
+// a 35 KB page, ~40% of what the raw HTTP loop spends on the whole page; this
+// reader takes about half of the SAX decoder's time (bench/RESULTS.md).
 #include "avala/json_codec.hpp"
 
-#include <boost/json/basic_parser_impl.hpp>
+#include <simdjson.h>
+
 #include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
-#include <boost/json/value_stack.hpp>
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -15,6 +22,7 @@
 namespace avala {
 
 namespace json = boost::json;
+static_assert(kBodyPadding == simdjson::SIMDJSON_PADDING);
 
 // A decoded body: its text (string fields view into it), an arena for what
 // is not a plain view (strings that held escapes, nested values), every
@@ -76,261 +84,242 @@ struct Document {
 namespace {
 
 using Field = Record::Field;
+namespace od = simdjson::ondemand;
+
+// Inlined into the loops, simdjson's iterators stay in registers; through a
+// call they are spilled and reloaded whole, and the reload stalls (store
+// forwarding) on every field, ~30% of a page's decoding (perf).
+#define AVALA_INLINE [[gnu::always_inline]] inline
 
 enum class Shape { list, array, object };
 
-// The basic_parser handler. It tracks where each event is: at the root, a
-// top-level field of a list body, an element of the list, a field of a
-// record (recorded), inside a field's nested value (built with a
-// value_stack), or inside a value nobody asked for (skipped).
-class BodyHandler {
+// Boost.JSON's default depth limit, applied to the whole body as if Boost.JSON
+// had parsed it all.
+constexpr int kMaxDepth = 32;
+// A thread keeps its parser (whose buffers grow to the largest body it read)
+// for bodies up to this size; a larger body gets a parser of its own.
+constexpr std::size_t kKeepParserBytes = 1 << 20;
+
+[[noreturn]] void refuse(const char* why) { throw Error(ErrorKind::decode, why); }
+[[noreturn]] void invalid(std::string_view why) {
+  throw Error(ErrorKind::decode, "response is not valid JSON: " + std::string(why));
+}
+void check(simdjson::error_code e) {
+  if (e) invalid(simdjson::error_message(e));
+}
+
+// Reads a body with simdjson's On-Demand API, in one forward pass, into the
+// document's records. String keys and values without escapes are views into
+// the text; anything else that is not a string, true, false or null (numbers,
+// nested objects and arrays) is handed to Boost.JSON as its text, so every
+// byte of the body is validated by one parser or the other.
+class Reader {
  public:
-  static constexpr std::size_t max_object_size = std::size_t(-1);
-  static constexpr std::size_t max_array_size = std::size_t(-1);
-  static constexpr std::size_t max_key_size = std::size_t(-1);
-  static constexpr std::size_t max_string_size = std::size_t(-1);
+  Reader(Document& doc, Shape shape) : doc_(doc), shape_(shape), escape_(find_backslash(doc.text.data())) {}
 
-  BodyHandler(Document& doc, Shape shape)
-      : doc_(doc), shape_(shape), item_depth_(shape == Shape::object ? 1 : shape == Shape::array ? 2 : 3) {}
-
-  const char* error = nullptr;  // why the body was refused, when it parsed but is the wrong shape
   std::vector<std::pair<std::size_t, std::size_t>> spans;  // each record's fields
   std::optional<std::string> next, previous;
 
-  bool on_document_begin(json::error_code&) { return true; }
-  bool on_document_end(json::error_code& ec) {
-    if (shape_ == Shape::list && !results_seen_) return fail(ec, "response is not a page: no 'results' list");
-    return true;
-  }
-
-  bool on_object_begin(json::error_code& ec) { return begin(true, ec); }
-  bool on_object_end(std::size_t n, json::error_code&) { return end(true, n); }
-  bool on_array_begin(json::error_code& ec) { return begin(false, ec); }
-  bool on_array_end(std::size_t n, json::error_code&) { return end(false, n); }
-
-  bool on_key_part(json::string_view s, std::size_t, json::error_code&) { return piece(s); }
-  bool on_key(json::string_view s, std::size_t, json::error_code&) {
-    if (plain_field(s)) {  // the common case, first
-      key_ = {s.data(), s.size()};
-      return true;
+  void read(od::parser& parser) {
+    const std::string& text = doc_.text;
+    od::document root;
+    check(parser.iterate(text.data(), text.size(), text.capacity()).get(root));
+    if (shape_ == Shape::array) {
+      od::array items;
+      if (root.get_array().get(items)) refuse_root(root);
+      read_items(items, 1);
+    } else {
+      od::object object;
+      if (root.get_object().get(object)) refuse_root(root);
+      if (shape_ == Shape::object) {
+        read_record(object, 1);
+      } else {
+        read_list(object);
+      }
     }
-    if (capture_ >= 0) {
-      stack_.push_key(s);
-      return true;
-    }
-    if (skip_ >= 0) return true;
-    std::string_view k = whole(s);
-    if (depth_ == item_depth_) {
-      key_ = doc_.keep(k);
-    } else if (shape_ == Shape::list && depth_ == 1) {
-      top_ = k == "results" ? Top::results : k == "next" ? Top::next : k == "previous" ? Top::previous : Top::other;
-    }
-    part_.clear();
-    return true;
+    // Anything after the root value.
+    if (!root.current_location().error()) invalid(simdjson::error_message(simdjson::TRAILING_CONTENT));
   }
-
-  bool on_string_part(json::string_view s, std::size_t, json::error_code&) { return piece(s); }
-  bool on_string(json::string_view s, std::size_t, json::error_code& ec) {
-    if (plain_field(s)) {  // the common case, first
-      doc_.fields.emplace_back(key_, std::string_view(s.data(), s.size()));
-      return true;
-    }
-    if (capture_ >= 0) {
-      stack_.push_string(s);
-      return true;
-    }
-    if (skip_ >= 0) return true;
-    std::string_view v = whole(s);
-    bool ok = true;
-    switch (where()) {
-      case Where::field: doc_.fields.emplace_back(key_, doc_.keep(v)); break;
-      case Where::top_field:
-        if (top_ == Top::next) next.emplace(v);
-        if (top_ == Top::previous) previous.emplace(v);
-        ok = top_ != Top::results || fail(ec, "response is not a page: no 'results' list");
-        break;
-      default: ok = misplaced_scalar(ec);
-    }
-    part_.clear();
-    return ok;
-  }
-
-  bool on_number_part(json::string_view, json::error_code&) { return true; }
-  bool on_int64(std::int64_t v, json::string_view, json::error_code& ec) {
-    return capture_ >= 0 ? (stack_.push_int64(v), true) : scalar(json::value(v), ec);
-  }
-  bool on_uint64(std::uint64_t v, json::string_view, json::error_code& ec) {
-    return capture_ >= 0 ? (stack_.push_uint64(v), true) : scalar(json::value(v), ec);
-  }
-  bool on_double(double v, json::string_view, json::error_code& ec) {
-    return capture_ >= 0 ? (stack_.push_double(v), true) : scalar(json::value(v), ec);
-  }
-  bool on_bool(bool v, json::error_code& ec) {
-    return capture_ >= 0 ? (stack_.push_bool(v), true) : atom(v ? Field::kTrue : Field::kFalse, ec);
-  }
-  bool on_null(json::error_code& ec) { return capture_ >= 0 ? (stack_.push_null(), true) : atom(Field::kNull, ec); }
-  bool on_comment_part(json::string_view, json::error_code&) { return true; }
-  bool on_comment(json::string_view, json::error_code&) { return true; }
 
  private:
-  enum class Where { root, top_field, element, field, other };
-  enum class Top { other, results, next, previous };
-
-  // A key or string value of a record's field that came whole and is in
-  // the text: it is used as it is.
-  bool plain_field(json::string_view s) const noexcept {
-    return depth_ == item_depth_ && capture_ < 0 && skip_ < 0 && part_.empty() && doc_.in_text({s.data(), s.size()});
+  // The root is not the container asked for: say which, unless it is not JSON at all.
+  [[noreturn]] void refuse_root(od::document& root) {
+    od::json_type type;
+    check(root.type().get(type));
+    refuse(shape_ == Shape::array ? "response is not a JSON array" : "response is not a JSON object");
   }
 
-  Where where() const noexcept {
-    if (depth_ == 0) return Where::root;
-    if (depth_ == item_depth_) return Where::field;
-    if (shape_ == Shape::list && depth_ == 1) return Where::top_field;
-    if ((shape_ == Shape::list && depth_ == 2 && top_ == Top::results) || (shape_ == Shape::array && depth_ == 1)) {
-      return Where::element;
-    }
-    return Where::other;
-  }
-
-  bool fail(json::error_code& ec, const char* why) {
-    error = why;
-    ec = json::error::syntax;  // stops the parser; `error` says why
-    return false;
-  }
-
-  // A piece of a key or string that comes in pieces (it held an escape).
-  bool piece(json::string_view s) {
-    if (capture_ >= 0) {
-      stack_.push_chars(s);
-    } else if (skip_ < 0) {
-      part_.append(s.data(), s.size());
-    }
-    return true;
-  }
-
-  // The text of a string or key that may have come in pieces.
-  std::string_view whole(json::string_view s) {
-    if (part_.empty()) return {s.data(), s.size()};
-    part_.append(s.data(), s.size());
-    return part_;
-  }
-
-  bool misplaced_scalar(json::error_code& ec) {
-    switch (where()) {
-      case Where::root:
-        return fail(ec, shape_ == Shape::array ? "response is not a JSON array" : "response is not a JSON object");
-      case Where::element: return fail(ec, "a list item is not a JSON object");
-      default: return true;
-    }
-  }
-
-  // A number: kept as a Boost.JSON value.
-  bool scalar(json::value v, json::error_code& ec) {
-    if (skip_ >= 0) return true;
-    if (where() == Where::field) return add_value(std::move(v));
-    return top_or_misplaced(false, ec);
-  }
-
-  // true, false or null: kept in the field itself.
-  bool atom(std::uint32_t code, json::error_code& ec) {
-    if (skip_ >= 0) return true;
-    if (where() == Where::field) {
-      doc_.fields.emplace_back(key_, code);
-      return true;
-    }
-    return top_or_misplaced(code == Field::kNull, ec);
-  }
-
-  // A value other than a string, outside any record.
-  bool top_or_misplaced(bool null, json::error_code& ec) {
-    if (where() != Where::top_field) return misplaced_scalar(ec);
-    if (top_ == Top::results) return fail(ec, "response is not a page: no 'results' list");
-    if ((top_ == Top::next || top_ == Top::previous) && !null) {
-      return fail(ec, top_ == Top::next ? "page field 'next' is not a string" : "page field 'previous' is not a string");
-    }
-    if (top_ == Top::next) next.reset();  // of duplicate keys the last wins
-    if (top_ == Top::previous) previous.reset();
-    return true;
-  }
-
-  bool add_value(json::value v) {
-    doc_.fields.emplace_back(key_, static_cast<std::uint32_t>(doc_.values.size()));
-    doc_.values.push_back(std::move(v));
-    return true;
-  }
-
-  bool begin(bool object, json::error_code& ec) {
-    if (capture_ < 0 && skip_ < 0) {
-      switch (where()) {
-        case Where::root:
-          if (object == (shape_ == Shape::array)) {
-            return fail(ec, shape_ == Shape::array ? "response is not a JSON array" : "response is not a JSON object");
-          }
-          break;
-        case Where::top_field:
-          if (top_ == Top::results) {
-            if (object) return fail(ec, "response is not a page: no 'results' list");
-            if (results_seen_) return fail(ec, "response has two 'results' lists");
-            results_seen_ = true;
-          } else if (top_ == Top::next || top_ == Top::previous) {
-            return fail(ec, top_ == Top::next ? "page field 'next' is not a string"
-                                              : "page field 'previous' is not a string");
-          } else {
-            skip_ = depth_;
-          }
-          break;
-        case Where::element:
-          if (!object) return fail(ec, "a list item is not a JSON object");
-          item_begin_ = doc_.fields.size();
-          break;
-        case Where::field:
-          capture_ = depth_;
-          stack_.reset(doc_.storage());
-          break;
-        case Where::other: skip_ = depth_; break;
-      }
-    }
-    ++depth_;
-    return true;
-  }
-
-  bool end(bool object, std::size_t n) {
-    --depth_;
-    if (capture_ >= 0) {
-      if (object) {
-        stack_.push_object(n);
+  void read_list(od::object& body) {
+    bool seen = false;
+    for (auto member : body) {
+      // By reference: a copy of simdjson's iterators costs a store-forwarding
+      // stall on every field (perf: most of a page's decoding).
+      check(member.error());
+      od::field& f = member.value_unsafe();
+      std::string_view key = key_of(f);
+      od::value& v = f.value();
+      if (key == "results") {
+        od::array items;
+        if (type_of(v) != od::json_type::array) refuse("response is not a page: no 'results' list");
+        if (seen) refuse("response has two 'results' lists");
+        seen = true;
+        check(v.get_array().get(items));
+        read_items(items, 2);
+      } else if (key == "next" || key == "previous") {
+        auto& link = key == "next" ? next : previous;
+        switch (type_of(v)) {
+          case od::json_type::string: link.emplace(string_of(v)); break;
+          case od::json_type::null:
+            null_of(v);
+            link.reset();  // of duplicate keys the last wins
+            break;
+          default: refuse(key == "next" ? "page field 'next' is not a string" : "page field 'previous' is not a string");
+        }
       } else {
-        stack_.push_array(n);
+        skip(v, 1);
       }
-      if (depth_ == capture_) {
-        capture_ = -1;
-        return add_value(stack_.release());
+    }
+    if (!seen) refuse("response is not a page: no 'results' list");
+  }
+
+  void read_items(od::array& items, int depth) {
+    for (auto element : items) {
+      od::value v;
+      check(std::move(element).get(v));
+      od::object record;
+      if (type_of(v) != od::json_type::object) refuse("a list item is not a JSON object");
+      check(v.get_object().get(record));
+      read_record(record, depth + 1);
+    }
+  }
+
+  // A record's top-level fields; `depth` counts the containers around them.
+  void read_record(od::object& record, int depth) {
+    std::size_t begin = doc_.fields.size();
+    for (auto member : record) {
+      // By reference: a copy of simdjson's iterators costs a store-forwarding
+      // stall on every field (perf: most of a page's decoding).
+      check(member.error());
+      od::field& f = member.value_unsafe();
+      std::string_view key = key_of(f);
+      od::value& v = f.value();
+      switch (type_of(v)) {
+        case od::json_type::string: doc_.fields.emplace_back(key, string_of(v)); break;
+        case od::json_type::boolean: {
+          bool b = false;
+          check(v.get_bool().get(b));
+          doc_.fields.emplace_back(key, b ? Field::kTrue : Field::kFalse);
+          break;
+        }
+        case od::json_type::null:
+          null_of(v);
+          doc_.fields.emplace_back(key, Field::kNull);
+          break;
+        default:
+          doc_.fields.emplace_back(key, static_cast<std::uint32_t>(doc_.values.size()));
+          doc_.values.push_back(tree(v, depth));
       }
-      return true;
     }
-    if (skip_ >= 0) {
-      if (depth_ == skip_) skip_ = -1;
-      return true;
+    spans.emplace_back(begin, doc_.fields.size());
+  }
+
+  AVALA_INLINE static od::json_type type_of(od::value& v) {
+    od::json_type type;
+    check(v.type().get(type));
+    return type;
+  }
+
+  AVALA_INLINE static void null_of(od::value& v) {
+    bool null = false;
+    check(v.is_null().get(null));
+    if (!null) invalid(simdjson::error_message(simdjson::N_ATOM_ERROR));
+  }
+
+  // Whether `s` (a string in the text; strings are asked about in the
+  // order they come) holds a backslash. One pass of memchr from backslash to
+  // backslash over the whole text: a body with none costs a single call.
+  AVALA_INLINE bool has_escape(std::string_view s) noexcept {
+    while (escape_ < s.data()) escape_ = find_backslash(escape_ + 1);
+    return escape_ < s.data() + s.size();
+  }
+
+  const char* find_backslash(const char* from) const noexcept {
+    const char* end = doc_.text.data() + doc_.text.size();
+    auto* at = static_cast<const char*>(std::memchr(from, '\\', static_cast<std::size_t>(end - from)));
+    return at != nullptr ? at : end;
+  }
+
+  // A field's key: a view of the text between its quotes when it holds no
+  // escape. Only whitespace and the colon separate the key's closing quote
+  // from the value (simdjson checked), so it is found by stepping back.
+  AVALA_INLINE std::string_view key_of(od::field& f) {
+    const char* begin = f.key().raw();  // just after the opening quote
+    const char* quote = f.value().raw_json_token().data() - 1;
+    while (*quote != '"') --quote;
+    std::string_view k(begin, static_cast<std::size_t>(quote - begin));
+    if (!has_escape(k)) return k;
+    check(f.unescaped_key().get(k));
+    return doc_.keep(k);  // out of the parser's buffer, which the next body reuses
+  }
+
+  // A string value: a view of the text between its quotes when it holds no
+  // escape (its token ends with the closing quote, then maybe whitespace).
+  AVALA_INLINE std::string_view string_of(od::value& v) {
+    std::string_view token = v.raw_json_token();
+    std::size_t quote = token.size() - 1;
+    while (quote > 0 && token[quote] != '"') --quote;
+    std::string_view s = token.substr(1, quote > 0 ? quote - 1 : 0);
+    if (quote > 0 && !has_escape(s)) {
+      // Consumed, not left for simdjson to skip: its skip takes a string
+      // followed by a colon for a key, which would let {"a":"x":"y"}} through.
+      check(v.get_raw_json_string().error());
+      return s;
     }
-    if (object && depth_ == item_depth_ - 1) {
-      // A record closes: the root object, or an element of the list.
-      spans.emplace_back(item_begin_, doc_.fields.size());
+    check(v.get_string().get(s));
+    return doc_.keep(s);
+  }
+
+  // A number, object or array, as Boost.JSON parses its text, in the
+  // document's arena.
+  json::value tree(od::value& v, int depth) {
+    std::string_view text;
+    od::json_type type = type_of(v);
+    if (type == od::json_type::object) {
+      od::object o;
+      check(v.get_object().get(o));
+      check(o.raw_json().get(text));
+    } else if (type == od::json_type::array) {
+      od::array a;
+      check(v.get_array().get(a));
+      check(a.raw_json().get(text));
+    } else {
+      text = v.raw_json_token();
     }
-    return true;
+    json::parse_options opt;
+    opt.max_depth = static_cast<std::size_t>(std::max(kMaxDepth - depth, 0));
+    json::error_code ec;
+    json::value out = json::parse(json::string_view(text.data(), text.size()), ec, doc_.storage(), opt);
+    if (ec) invalid(ec.message());
+    return out;
+  }
+
+  // A value nobody asked for: still checked.
+  void skip(od::value& v, int depth) {
+    switch (type_of(v)) {
+      case od::json_type::string: {
+        std::string_view s;
+        check(v.get_string().get(s));
+        break;
+      }
+      case od::json_type::boolean: check(v.get_bool().error()); break;
+      case od::json_type::null: null_of(v); break;
+      default: (void)tree(v, depth);
+    }
   }
 
   Document& doc_;
   const Shape shape_;
-  const int item_depth_;  // the depth at which a record's fields are
-  int depth_ = 0;         // containers open
-  Top top_ = Top::other;  // the list body's top-level key being read
-  bool results_seen_ = false;
-  int skip_ = -1;     // >= 0: inside a value nobody asked for, opened at this depth
-  int capture_ = -1;  // >= 0: inside a field's nested value, opened at this depth
-  json::value_stack stack_;
-  std::string part_;
-  std::string_view key_;
-  std::size_t item_begin_ = 0;
+  const char* escape_;  // the first backslash at or after the last string asked about, or the text's end
 };
 
 struct Decoded {
@@ -347,21 +336,26 @@ struct Decoded {
 
 Decoded decode(std::string body, Shape shape) {
   // Fields keep 32-bit sizes (bodies are capped far below this by max_body_bytes).
-  if (body.size() > std::numeric_limits<std::uint32_t>::max()) {
+  if (body.size() > std::numeric_limits<std::uint32_t>::max() - kBodyPadding) {
     throw Error(ErrorKind::decode, "response is too large to decode");
   }
+  // simdjson reads up to SIMDJSON_PADDING bytes past the end: they must be
+  // ours, and are set (the transport reserves room for them).
+  std::size_t size = body.size();
+  body.append(kBodyPadding, '\0');
+  body.resize(size);
   auto doc = std::make_shared<Document>(std::move(body));
-  json::basic_parser<BodyHandler> parser(json::parse_options{}, *doc, shape);
-  json::error_code ec;
-  const std::string& text = doc->text;
-  std::size_t used = parser.write_some(false, text.data(), text.size(), ec);
-  auto& h = parser.handler();
-  if (h.error != nullptr) throw Error(ErrorKind::decode, h.error);
-  if (!ec && used < text.size()) ec = json::error::extra_data;
-  if (ec) throw Error(ErrorKind::decode, "response is not valid JSON: " + ec.message());
+  Reader reader(*doc, shape);
+  if (size <= kKeepParserBytes) {
+    thread_local od::parser parser;
+    reader.read(parser);
+  } else {
+    od::parser parser;
+    reader.read(parser);
+  }
   doc->terminate_strings();
-  doc->make_records(h.spans);
-  return {std::move(doc), std::move(h.next), std::move(h.previous)};
+  doc->make_records(reader.spans);
+  return {std::move(doc), std::move(reader.next), std::move(reader.previous)};
 }
 
 }  // namespace

@@ -28,6 +28,7 @@
 #include <mutex>
 
 #include "avala/error.hpp"
+#include "avala/json_codec.hpp"
 #include "transport_error.hpp"
 
 namespace avala {
@@ -299,7 +300,10 @@ struct Transport::Impl {
       // failed read, an epoll_wait and a read (found by the get-latency
       // benchmark). Beast still does all the HTTP parsing.
       PolledReader reader(stream.socket(), deadline);
-      http::read(reader, c.buffer, parser, ec);
+      http::read_header(reader, c.buffer, parser, ec);
+      // Room for the decoder's padding, so that it need not copy the body.
+      if (!ec && parser.content_length()) parser.get().body().reserve(*parser.content_length() + kBodyPadding);
+      if (!ec) http::read(reader, c.buffer, parser, ec);
       if (ec == beast::error::timeout) {
         throw TransportError(ErrorKind::timeout, "request timed out during reading the response", true, false);
       }

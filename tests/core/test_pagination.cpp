@@ -149,7 +149,9 @@ TEST_CASE("records: the body must have the shape asked for") {
   CHECK(avala::decode_object(R"({"uid":"u"})")->string("uid") == "u");
   CHECK(avala::decode_array(R"([{"uid":"a"},{"uid":"b"}])").size() == 2);
   CHECK(avala::decode_array("[]").empty());
-  for (const char* body : {"[]", "3", "\"s\"", "null", "{} {}", "{", "{\"a\":}"}) {
+  for (const char* body : {"[]", "3", "\"s\"", "null", "{} {}", "{", "{\"a\":}", R"({"a":"x":"y"}})", R"({"a":"x"}})",
+                           R"({"a":1:2})", R"({"a":"x","b"})", R"({"a" "x"})", R"({"a":tru})", R"({"a":nul})",
+                           R"({"a":[1,]})", R"({"a":01})", "{\"a\":\"\x01\"}", "{\"a\":\"\xff\"}", R"({"a":"\x"})"}) {
     CAPTURE(body);
     CHECK(kind_of([&] { avala::decode_object(body); }) == ErrorKind::decode);
   }

@@ -187,3 +187,27 @@ def test_string_fields_with_escapes_read_the_same_natively(stub: StubServer) -> 
         assert p._native is not None
         assert (p.name, p.short_description, p.owner_name) == ("n\u00e9", text, "plain")
         assert p._data is None  # all read without parsing the object
+
+
+def test_iterated_models_hold_a_native_item_that_reads_like_the_model(stub: StubServer) -> None:
+    # Iterators hand their models a plain native Item (get_string and json):
+    # the same values as the model's, escapes decoded, and bad input refused.
+    text = 'say "hi"\n\u00e9'
+    stub.respond(200, {"results": [{"uid": "p", "name": "n", "short_description": text, "n": 1}], "next": None})
+    with avala.Client(KEY, base_url=stub.base_url) as client:
+        (p,) = list(client.projects.iter())
+        (t,) = list(client.tasks.iter())
+    for model in (p, t):
+        item = model._native
+        assert type(item) is avala._avala.Item
+        assert item.get_string("uid") == model.uid == "p"
+        assert item.get_string("short_description") == text
+        assert item.get_string("n") is None and item.get_string("missing") is None
+        assert '"n":1' in item.json().replace(" ", "")
+        with pytest.raises(ValueError):
+            item.get_string("u\0id")
+        with pytest.raises(TypeError):
+            item.get_string(1)
+    assert p.short_description == text
+    with pytest.raises(TypeError):
+        avala._avala.Item()

@@ -1,6 +1,6 @@
 # Stub for the compiled extension avala._avala (bindings/python/src/_avala.cpp).
 # Checked against the built module by tests/python/test_typing.py (stubtest).
-from typing import Any, Callable, List, Optional, Tuple, Type, TypeVar
+from typing import Any, Callable, List, Optional, Tuple, Type, TypeVar, final
 
 _M = TypeVar("_M")
 
@@ -63,6 +63,13 @@ class Object:
     def get_int(self, field: str) -> Optional[int]: ...
     def get_double(self, field: str) -> Optional[float]: ...
     def get_bool(self, field: str) -> Optional[bool]: ...
+
+@final
+class Item:
+    """One item of an iterator (a project or another object); made only by the iterators."""
+
+    def get_string(self, field: str, /) -> Optional[str]: ...
+    def json(self) -> str: ...
 
 class ProjectIter:
     def take(self, n: int, model: Type[_M]) -> List[_M]: ...

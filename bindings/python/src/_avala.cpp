@@ -132,31 +132,34 @@ class Project {
   py::object field_json(const std::string& field) const {
     return to_py(avala_project_field_json(p_.get(), c_arg(field, "field name contains a NUL character")));
   }
-  // A string field, None when absent, null or not a string (avala_object_string's
-  // rule), without parsing the whole object: the typed getters for the
-  // documented fields, else the field's JSON text, unquoted.
-  py::object get_string(const std::string& field) const {
-    const avala_project* p = p_.get();
-    if (field == "uid") return to_py(avala_project_uid(p));
-    if (field == "name") return to_py(avala_project_name(p));
-    if (field == "status") return to_py(avala_project_status(p));
-    if (field == "created_at") return to_py(avala_project_created_at(p));
-    if (field == "updated_at") return to_py(avala_project_updated_at(p));
-    const char* text = avala_project_field_json(p, c_arg(field, "field name contains a NUL character"));
-    if (text == nullptr || text[0] != '"') return py::none();
-    std::string_view json(text);
-    if (json.find('\\') == std::string_view::npos) {  // no escapes: the text between the quotes
-      json = json.substr(1, json.size() - 2);
-      PyObject* o = PyUnicode_DecodeUTF8(json.data(), static_cast<Py_ssize_t>(json.size()), "replace");
-      if (o == nullptr) throw py::error_already_set();
-      return py::reinterpret_steal<py::object>(o);
-    }
-    return py::module_::import("json").attr("loads")(to_py(text));
-  }
+  py::object get_string(const std::string& field) const;
 
  private:
   ProjectRef p_;
 };
+
+// A project's string field, None when absent, null or not a string
+// (avala_object_string's rule), without parsing the whole object: the typed
+// getters for the documented fields, else the field's JSON text, unquoted.
+py::object project_string(const avala_project* p, std::string_view field) {
+  if (field == "uid") return to_py(avala_project_uid(p));
+  if (field == "name") return to_py(avala_project_name(p));
+  if (field == "status") return to_py(avala_project_status(p));
+  if (field == "created_at") return to_py(avala_project_created_at(p));
+  if (field == "updated_at") return to_py(avala_project_updated_at(p));
+  const char* text = avala_project_field_json(p, c_arg(std::string(field), "field name contains a NUL character"));
+  if (text == nullptr || text[0] != '"') return py::none();
+  std::string_view json(text);
+  if (json.find('\\') == std::string_view::npos) {  // no escapes: the text between the quotes
+    json = json.substr(1, json.size() - 2);
+    PyObject* o = PyUnicode_DecodeUTF8(json.data(), static_cast<Py_ssize_t>(json.size()), "replace");
+    if (o == nullptr) throw py::error_already_set();
+    return py::reinterpret_steal<py::object>(o);
+  }
+  return py::module_::import("json").attr("loads")(to_py(text));
+}
+
+py::object Project::get_string(const std::string& field) const { return project_string(p_.get(), field); }
 
 // ---- Object (tasks, exports, agents, ...) --------------------------------
 
@@ -191,10 +194,6 @@ class Object {
 };
 
 
-// Instances of a Python model class (avala.types._model.Model) around the
-// items, made as Model._from_native makes one (cls.__new__, then the
-// `_native` and `_data` slots) but without a Python call per item: that
-// call was ~15% of a Python walk (found by the pagination benchmark).
 // pybind11's registered type of a wrapper, looked up once: py::cast looks
 // it up by hashing the type's name on every call, which was ~8% of a Python
 // walk (found by the pagination benchmark).
@@ -219,27 +218,6 @@ template <typename Wrapper, typename Ref>
 py::list to_list(std::vector<Ref>& items) {
   py::list out(items.size());
   for (std::size_t i = 0; i < items.size(); ++i) out[i] = wrap(Wrapper(std::move(items[i])));
-  return out;
-}
-
-template <typename Wrapper, typename Ref>
-py::list to_models(std::vector<Ref>& items, const py::type& model) {
-  static PyObject* const kNative = PyUnicode_InternFromString("_native");
-  static PyObject* const kData = PyUnicode_InternFromString("_data");
-  if (kNative == nullptr || kData == nullptr) throw py::error_already_set();
-  auto* type = reinterpret_cast<PyTypeObject*>(model.ptr());
-  if (type->tp_new == nullptr) throw py::type_error("model must be a class that can be instantiated");
-  py::tuple no_args(0);
-  py::list out(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    py::object native = wrap(Wrapper(std::move(items[i])));
-    auto obj = py::reinterpret_steal<py::object>(type->tp_new(type, no_args.ptr(), nullptr));
-    if (!obj || PyObject_GenericSetAttr(obj.ptr(), kNative, native.ptr()) < 0 ||
-        PyObject_GenericSetAttr(obj.ptr(), kData, Py_None) < 0) {
-      throw py::error_already_set();
-    }
-    out[i] = std::move(obj);
-  }
   return out;
 }
 
@@ -280,6 +258,131 @@ void def_get_string(py::class_<Wrapper>& cls) {
   cls.attr("get_string") = py::reinterpret_steal<py::object>(descr);
 }
 
+// ---- Item: what an iterator's models hold ---------------------------------
+
+// A plain CPython object owning one item of an iterator (a project or an
+// object), with the two methods a model calls: get_string and json. Not a
+// pybind11 class: each pybind11 instance is a second allocation for the C++
+// value and an entry in pybind11's instance registry, ~40% of the per-item
+// cost of a Python walk (found by the pagination benchmark).
+struct Item {
+  PyObject_HEAD
+  avala_project* project;  // exactly one of the two is set, and owned
+  avala_object* object;
+};
+
+PyTypeObject* item_type = nullptr;
+
+void item_dealloc(PyObject* self) noexcept {
+  auto* item = reinterpret_cast<Item*>(self);
+  avala_project_free(item->project);
+  avala_object_free(item->object);
+  PyTypeObject* type = Py_TYPE(self);
+  type->tp_free(self);
+  Py_DECREF(type);  // a heap type: each instance holds a reference to it
+}
+
+PyObject* item_get_string(PyObject* self, PyObject* field) noexcept {
+  try {
+    Py_ssize_t size = 0;
+    const char* text = PyUnicode_AsUTF8AndSize(field, &size);  // TypeError unless a str
+    if (text == nullptr) return nullptr;
+    std::string_view name(text, static_cast<std::size_t>(size));
+    if (name.find('\0') != std::string_view::npos) throw std::invalid_argument("field name contains a NUL character");
+    auto* item = reinterpret_cast<Item*>(self);
+    if (item->project != nullptr) return project_string(item->project, name).release().ptr();
+    return to_py(avala_object_string(item->object, text)).release().ptr();
+  } catch (py::error_already_set& e) {
+    e.restore();
+  } catch (const std::invalid_argument& e) {
+    PyErr_SetString(PyExc_ValueError, e.what());
+  } catch (const std::exception& e) {
+    PyErr_SetString(PyExc_RuntimeError, e.what());
+  }
+  return nullptr;
+}
+
+PyObject* item_json(PyObject* self, PyObject*) noexcept {
+  try {
+    auto* item = reinterpret_cast<Item*>(self);
+    return to_py(item->project != nullptr ? avala_project_json(item->project) : avala_object_json(item->object))
+        .release()
+        .ptr();
+  } catch (py::error_already_set& e) {
+    e.restore();
+  } catch (const std::exception& e) {
+    PyErr_SetString(PyExc_RuntimeError, e.what());
+  }
+  return nullptr;
+}
+
+PyMethodDef item_methods[] = {
+    {"get_string", &item_get_string, METH_O, "A string field's value; None when absent, null or not a string."},
+    {"json", &item_json, METH_NOARGS, "The whole item as JSON text."},
+    {nullptr, nullptr, 0, nullptr},
+};
+
+void def_item(py::module_& m) {
+  static PyType_Slot slots[] = {
+      {Py_tp_dealloc, reinterpret_cast<void*>(&item_dealloc)},
+      {Py_tp_methods, item_methods},
+      {Py_tp_doc, const_cast<char*>("One item of an iterator, owned; made only by the iterators.")},
+      {0, nullptr},
+  };
+  static PyType_Spec spec = {"avala._avala.Item", sizeof(Item), 0,
+                             Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION, slots};
+  PyObject* type = PyType_FromSpec(&spec);
+  if (type == nullptr) throw py::error_already_set();
+  item_type = reinterpret_cast<PyTypeObject*>(type);
+  m.add_object("Item", py::reinterpret_borrow<py::object>(type));  // the module keeps the type
+}
+
+// A new Item owning p (freed with it, or now if that fails).
+template <typename CItem>
+py::object make_item(CItem* p) {
+  PyObject* o = item_type->tp_alloc(item_type, 0);
+  if (o == nullptr) {
+    if constexpr (std::is_same_v<CItem, avala_project>) {
+      avala_project_free(p);
+    } else {
+      avala_object_free(p);
+    }
+    throw py::error_already_set();
+  }
+  auto* item = reinterpret_cast<Item*>(o);
+  if constexpr (std::is_same_v<CItem, avala_project>) {
+    item->project = p;
+  } else {
+    item->object = p;
+  }
+  return py::reinterpret_steal<py::object>(o);
+}
+
+// Instances of a Python model class (avala.types._model.Model) around the
+// items, made as Model._from_native makes one (cls.__new__, then the
+// `_native` and `_data` slots) but without a Python call per item: that
+// call was ~15% of a Python walk (found by the pagination benchmark).
+template <typename Owned>
+py::list to_models(std::vector<Owned>& items, const py::type& model) {
+  static PyObject* const kNative = PyUnicode_InternFromString("_native");
+  static PyObject* const kData = PyUnicode_InternFromString("_data");
+  if (kNative == nullptr || kData == nullptr) throw py::error_already_set();
+  auto* type = reinterpret_cast<PyTypeObject*>(model.ptr());
+  if (type->tp_new == nullptr) throw py::type_error("model must be a class that can be instantiated");
+  py::tuple no_args(0);
+  py::list out(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    py::object native = make_item(items[i].release());
+    auto obj = py::reinterpret_steal<py::object>(type->tp_new(type, no_args.ptr(), nullptr));
+    if (!obj || PyObject_GenericSetAttr(obj.ptr(), kNative, native.ptr()) < 0 ||
+        PyObject_GenericSetAttr(obj.ptr(), kData, Py_None) < 0) {
+      throw py::error_already_set();
+    }
+    out[i] = std::move(obj);
+  }
+  return out;
+}
+
 // ---- Options ----------------------------------------------------------------
 
 // Query filters as Python hands them over: (name, value) pairs.
@@ -315,7 +418,6 @@ struct ListArgs {
 struct ProjectIterTraits {
   using iter_type = avala_project_iter;
   using item_type = avala_project;
-  using wrapper = Project;
   static int next(item_type** out, iter_type* it, avala_error** err) { return avala_project_iter_next(out, it, err); }
   static void free_item(item_type* p) noexcept { avala_project_free(p); }
   static void free_iter(iter_type* it) noexcept { avala_project_iter_free(it); }
@@ -324,7 +426,6 @@ struct ProjectIterTraits {
 struct ObjectIterTraits {
   using iter_type = avala_iter;
   using item_type = avala_object;
-  using wrapper = Object;
   static int next(item_type** out, iter_type* it, avala_error** err) { return avala_iter_next(out, it, err); }
   static void free_item(item_type* p) noexcept { avala_object_free(p); }
   static void free_iter(iter_type* it) noexcept { avala_iter_free(it); }
@@ -338,7 +439,7 @@ class Iter {
  public:
   using CIter = typename Traits::iter_type;
   using CItem = typename Traits::item_type;
-  using Ref = std::shared_ptr<const CItem>;
+  using Owned = std::unique_ptr<CItem, decltype(&Traits::free_item)>;
 
   Iter(ClientRef client, CIter* it) : client_(std::move(client)), it_(it, &Traits::free_iter) {}
 
@@ -347,7 +448,7 @@ class Iter {
   // those are returned and the error is raised by the next call (the C
   // iterator then resumes at that page).
   py::list take(std::size_t n, const py::type& model) {
-    std::vector<Ref> got;
+    std::vector<Owned> got;
     int rc = AVALA_OK;
     ErrorSlot slot;
     {
@@ -373,7 +474,7 @@ class Iter {
       }
     }
     check(rc, slot);
-    return to_models<typename Traits::wrapper>(got, model);
+    return to_models(got, model);
   }
 
   bool done() {
@@ -871,6 +972,8 @@ PYBIND11_MODULE(_avala, m) {
       .def("get_double", &Object::get_double, py::arg("field"))
       .def("get_bool", &Object::get_bool, py::arg("field"));
   def_get_string(object);
+
+  def_item(m);
 
   py::class_<ProjectIter>(m, "ProjectIter")
       .def("take", &ProjectIter::take, py::arg("n"), py::arg("model"))

@@ -85,6 +85,10 @@ struct ListBody {
   std::optional<std::string> previous;
 };
 
+// The decoder reads up to this many bytes past a body's end (SIMDJSON_PADDING):
+// a body with that much spare capacity is decoded without a copy.
+inline constexpr std::size_t kBodyPadding = 64;
+
 // Each throws Error(decode) when the body is not what it should be.
 ListBody decode_list(std::string body);
 std::vector<RecordRef> decode_array(std::string body);  // a bare array of objects
