@@ -22,7 +22,7 @@ from avala.types import (
     QualityTargetEvaluation,
     Task,
 )
-from avala.types._model import Model
+from avala.types._model import Model, Str
 
 from conftest import KEY, StubServer
 
@@ -211,3 +211,21 @@ def test_iterated_models_hold_a_native_item_that_reads_like_the_model(stub: Stub
     assert p.short_description == text
     with pytest.raises(TypeError):
         avala._avala.Item()
+
+
+def test_string_fields_are_c_descriptors_that_keep_the_python_behaviour() -> None:
+    # The extension reads string fields in C; everything users see of the
+    # Python field stays: class-level lookup, docs, read-only, and a value
+    # for hand-built (parsed) models.
+    raw = Project.__dict__["uid"]
+    assert type(raw) is avala._avala.StrField and isinstance(Project.uid, Str)
+    assert "newer value" in (Project.status.__doc__ or "")
+    p = Project(uid="p1", name="Alpha")
+    assert (p.uid, p.status) == ("p1", None)
+    with pytest.raises(AttributeError, match="read-only"):
+        p.uid = "x"  # type: ignore[misc]
+    with pytest.raises(AttributeError, match="read-only"):
+        del p.uid
+    # Handed something that is not a model, it defers (and fails) like the Python field.
+    with pytest.raises(AttributeError):
+        raw.__get__(object(), Project)

@@ -15,7 +15,10 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <structmember.h>
+
 #include <array>
+#include <cstring>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -334,7 +337,7 @@ void def_item(py::module_& m) {
   PyObject* type = PyType_FromSpec(&spec);
   if (type == nullptr) throw py::error_already_set();
   item_type = reinterpret_cast<PyTypeObject*>(type);
-  m.add_object("Item", py::reinterpret_borrow<py::object>(type));  // the module keeps the type
+  m.add_object("Item", py::reinterpret_steal<py::object>(type));  // the module keeps the type
 }
 
 // A new Item owning p (freed with it, or now if that fails).
@@ -358,29 +361,325 @@ py::object make_item(CItem* p) {
   return py::reinterpret_steal<py::object>(o);
 }
 
-// Instances of a Python model class (avala.types._model.Model) around the
-// items, made as Model._from_native makes one (cls.__new__, then the
-// `_native` and `_data` slots) but without a Python call per item: that
-// call was ~15% of a Python walk (found by the pagination benchmark).
+// ---- Models: the per-item fast paths ----------------------------------------
+//
+// A walk in Python makes a model per item and reads a few string fields of
+// it; with a Python frame per step that cost ~3x the C ABI's own per-item
+// cost (found by the pagination benchmark). Three steps are done here in C
+// instead, each with the Python behaviour as fallback:
+//  * models are made by the iterator (to_models), their `_native` and `_data`
+//    slots written directly (register_model finds them once);
+//  * string fields are a C descriptor (StrField) reading the Item;
+//  * ModelIterator's __next__ is a C slot (Batches) over the current batch.
+
+// The Model base class and where its two slots are in every instance.
+struct ModelBase {
+  PyTypeObject* type = nullptr;
+  Py_ssize_t native = 0, data = 0;  // byte offsets of `_native` and `_data`
+} model_base;
+
+Py_ssize_t slot_offset(PyTypeObject* type, const char* name) {
+  py::object d = py::reinterpret_borrow<py::object>(reinterpret_cast<PyObject*>(type)).attr(name);
+  if (Py_TYPE(d.ptr()) != &PyMemberDescr_Type) throw py::type_error(std::string(name) + " is not a slot");
+  const PyMemberDef* m = reinterpret_cast<PyMemberDescrObject*>(d.ptr())->d_member;
+  if (m->type != T_OBJECT_EX) throw py::type_error(std::string(name) + " is not an object slot");
+  return m->offset;
+}
+
+// Called once by avala.types._model with the Model class.
+void register_model(const py::type& base) {
+  auto* type = reinterpret_cast<PyTypeObject*>(base.ptr());
+  ModelBase found{type, slot_offset(type, "_native"), slot_offset(type, "_data")};
+  Py_INCREF(type);  // kept for the life of the process
+  model_base = found;
+}
+
+bool is_model(PyObject* obj) noexcept {
+  return model_base.type != nullptr && PyObject_TypeCheck(obj, model_base.type);
+}
+
+PyObject*& slot(PyObject* obj, Py_ssize_t offset) noexcept {
+  return *reinterpret_cast<PyObject**>(reinterpret_cast<char*>(obj) + offset);
+}
+
+// Instances of a Python model class around the items, made as
+// Model._from_native makes one (cls.__new__, then the `_native` and `_data`
+// slots) without a Python call per item.
 template <typename Owned>
 py::list to_models(std::vector<Owned>& items, const py::type& model) {
-  static PyObject* const kNative = PyUnicode_InternFromString("_native");
-  static PyObject* const kData = PyUnicode_InternFromString("_data");
-  if (kNative == nullptr || kData == nullptr) throw py::error_already_set();
   auto* type = reinterpret_cast<PyTypeObject*>(model.ptr());
-  if (type->tp_new == nullptr) throw py::type_error("model must be a class that can be instantiated");
+  if (model_base.type == nullptr || !PyType_IsSubtype(type, model_base.type)) {
+    throw py::type_error("model must be a subclass of avala.types._model.Model");
+  }
   py::tuple no_args(0);
   py::list out(items.size());
   for (std::size_t i = 0; i < items.size(); ++i) {
     py::object native = make_item(items[i].release());
-    auto obj = py::reinterpret_steal<py::object>(type->tp_new(type, no_args.ptr(), nullptr));
-    if (!obj || PyObject_GenericSetAttr(obj.ptr(), kNative, native.ptr()) < 0 ||
-        PyObject_GenericSetAttr(obj.ptr(), kData, Py_None) < 0) {
-      throw py::error_already_set();
-    }
-    out[i] = std::move(obj);
+    PyObject* obj = type->tp_new(type, no_args.ptr(), nullptr);
+    if (obj == nullptr) throw py::error_already_set();
+    Py_XSETREF(slot(obj, model_base.native), native.release().ptr());
+    Py_INCREF(Py_None);
+    Py_XSETREF(slot(obj, model_base.data), Py_None);
+    PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(i), obj);
   }
   return out;
+}
+
+// StrField: a string attribute of a model, in C. For a model holding an
+// Item it reads the item directly; in every other case (a class attribute
+// lookup, a model holding another native object or its parsed fields) it
+// defers to the Python field it stands for.
+struct StrField {
+  PyObject_HEAD
+  PyObject* field;    // the Python Field (avala.types._model._StrField)
+  PyObject* name;     // its name, a str
+  PyObject* missing;  // what an absent or non-string value reads as
+  std::string utf8;   // the name for the C ABI
+  enum class Project { uid, name, status, created_at, updated_at, other } which;
+};
+
+PyTypeObject* str_field_type = nullptr;
+
+PyObject* read_item(const StrField& f, const Item& item) {
+  const char* text = nullptr;
+  if (item.project != nullptr) {
+    using P = StrField::Project;
+    switch (f.which) {
+      case P::uid: text = avala_project_uid(item.project); break;
+      case P::name: text = avala_project_name(item.project); break;
+      case P::status: text = avala_project_status(item.project); break;
+      case P::created_at: text = avala_project_created_at(item.project); break;
+      case P::updated_at: text = avala_project_updated_at(item.project); break;
+      case P::other: {
+        py::object v = project_string(item.project, f.utf8);
+        return v.is_none() ? Py_NewRef(f.missing) : v.release().ptr();
+      }
+    }
+  } else {
+    text = avala_object_string(item.object, f.utf8.c_str());
+  }
+  if (text == nullptr) return Py_NewRef(f.missing);
+  return to_py(text).release().ptr();
+}
+
+PyObject* str_field_get(PyObject* self, PyObject* obj, PyObject* type) noexcept {
+  auto& f = *reinterpret_cast<StrField*>(self);
+  try {
+    if (obj != nullptr && obj != Py_None && is_model(obj)) {
+      PyObject* native = slot(obj, model_base.native);
+      if (native != nullptr && Py_TYPE(native) == item_type) {
+        return read_item(f, *reinterpret_cast<Item*>(native));
+      }
+    }
+    PyObject* get = PyObject_GetAttrString(f.field, "__get__");
+    if (get == nullptr) return nullptr;
+    PyObject* args[] = {obj != nullptr ? obj : Py_None, type != nullptr ? type : Py_None};
+    PyObject* out = PyObject_Vectorcall(get, args, 2, nullptr);
+    Py_DECREF(get);
+    return out;
+  } catch (py::error_already_set& e) {
+    e.restore();
+  } catch (const std::exception& e) {
+    PyErr_SetString(PyExc_RuntimeError, e.what());
+  }
+  return nullptr;
+}
+
+int str_field_set(PyObject* self, PyObject* obj, PyObject* value) noexcept {
+  // Models are read-only: the Python field says so in its own words.
+  auto& f = *reinterpret_cast<StrField*>(self);
+  PyObject* out = value != nullptr ? PyObject_CallMethod(f.field, "__set__", "OO", obj, value)
+                                   : PyObject_CallMethod(f.field, "__delete__", "O", obj);
+  if (out == nullptr) {
+    if (value == nullptr && PyErr_ExceptionMatches(PyExc_AttributeError)) {
+      PyErr_Clear();
+      PyErr_Format(PyExc_AttributeError, "%s is read-only", Py_TYPE(obj)->tp_name);
+    }
+    return -1;
+  }
+  Py_DECREF(out);
+  return 0;
+}
+
+int str_field_traverse(PyObject* self, visitproc visit, void* arg) {
+  auto* f = reinterpret_cast<StrField*>(self);
+  Py_VISIT(Py_TYPE(self));
+  Py_VISIT(f->field);
+  Py_VISIT(f->missing);
+  return 0;
+}
+
+int str_field_clear(PyObject* self) {
+  auto* f = reinterpret_cast<StrField*>(self);
+  Py_CLEAR(f->field);
+  Py_CLEAR(f->missing);
+  return 0;
+}
+
+void str_field_dealloc(PyObject* self) noexcept {
+  PyObject_GC_UnTrack(self);
+  auto* f = reinterpret_cast<StrField*>(self);
+  str_field_clear(self);
+  Py_CLEAR(f->name);
+  f->utf8.~basic_string();
+  PyTypeObject* type = Py_TYPE(self);
+  type->tp_free(self);
+  Py_DECREF(type);
+}
+
+// StrField(field, name, missing)
+PyObject* str_field_new(PyTypeObject* type, PyObject* args, PyObject* kwargs) noexcept {
+  PyObject *field = nullptr, *name = nullptr, *missing = nullptr;
+  static const char* kw[] = {"field", "name", "missing", nullptr};
+  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OUO:StrField", const_cast<char**>(kw), &field, &name, &missing)) {
+    return nullptr;
+  }
+  Py_ssize_t size = 0;
+  const char* utf8 = PyUnicode_AsUTF8AndSize(name, &size);
+  if (utf8 == nullptr) return nullptr;
+  std::string_view n(utf8, static_cast<std::size_t>(size));
+  if (n.find('\0') != std::string_view::npos) {
+    PyErr_SetString(PyExc_ValueError, "field name contains a NUL character");
+    return nullptr;
+  }
+  PyObject* self = type->tp_alloc(type, 0);
+  if (self == nullptr) return nullptr;
+  auto* f = reinterpret_cast<StrField*>(self);
+  new (&f->utf8) std::string(n);
+  f->field = Py_NewRef(field);
+  f->name = Py_NewRef(name);
+  f->missing = Py_NewRef(missing);
+  using P = StrField::Project;
+  f->which = n == "uid" ? P::uid : n == "name" ? P::name : n == "status" ? P::status
+           : n == "created_at" ? P::created_at : n == "updated_at" ? P::updated_at : P::other;
+  return self;
+}
+
+PyObject* str_field_field(PyObject* self, void*) noexcept {
+  return Py_NewRef(reinterpret_cast<StrField*>(self)->field);
+}
+
+PyGetSetDef str_field_getset[] = {
+    {"field", &str_field_field, nullptr, "The Python field this stands for.", nullptr},
+    {nullptr, nullptr, nullptr, nullptr, nullptr},
+};
+
+// Batches: the C part of ModelIterator. __next__ hands out the current
+// batch; when it is used up it calls the subclass's _refill() for the next
+// one (an empty list ends the iteration).
+struct Batches {
+  PyObject_HEAD
+  PyObject* items;  // a list, or NULL
+  Py_ssize_t pos;
+};
+
+PyObject* batches_pop(PyObject* self) noexcept {
+  auto* b = reinterpret_cast<Batches*>(self);
+  if (b->items != nullptr && b->pos < PyList_GET_SIZE(b->items)) {
+    return Py_NewRef(PyList_GET_ITEM(b->items, b->pos++));
+  }
+  return nullptr;
+}
+
+// Sets the batch; returns its first item (a new reference), or NULL with no
+// error set when it is empty.
+PyObject* batches_set(PyObject* self, PyObject* items) noexcept {
+  if (!PyList_Check(items)) {
+    PyErr_SetString(PyExc_TypeError, "a batch must be a list");
+    return nullptr;
+  }
+  auto* b = reinterpret_cast<Batches*>(self);
+  Py_XSETREF(b->items, Py_NewRef(items));
+  b->pos = 0;
+  return batches_pop(self);
+}
+
+PyObject* batches_next(PyObject* self) noexcept {
+  if (PyObject* item = batches_pop(self)) return item;
+  PyObject* items = PyObject_CallMethod(self, "_refill", nullptr);
+  if (items == nullptr) return nullptr;
+  PyObject* item = batches_set(self, items);
+  Py_DECREF(items);
+  return item;  // NULL and no error: the end
+}
+
+// _pop(): the next item of the current batch, or None. _set(items): sets
+// the batch, returns its first item or None.
+PyObject* batches_pop_method(PyObject* self, PyObject*) noexcept {
+  PyObject* item = batches_pop(self);
+  return item != nullptr ? item : Py_NewRef(Py_None);
+}
+
+PyObject* batches_set_method(PyObject* self, PyObject* items) noexcept {
+  PyObject* item = batches_set(self, items);
+  if (item == nullptr && !PyErr_Occurred()) return Py_NewRef(Py_None);
+  return item;
+}
+
+PyMethodDef batches_methods[] = {
+    {"_pop", &batches_pop_method, METH_NOARGS, "The next item of the current batch, or None."},
+    {"_set", &batches_set_method, METH_O, "Sets the current batch; returns its first item, or None if empty."},
+    {nullptr, nullptr, 0, nullptr},
+};
+
+int batches_traverse(PyObject* self, visitproc visit, void* arg) {
+  Py_VISIT(Py_TYPE(self));
+  Py_VISIT(reinterpret_cast<Batches*>(self)->items);
+  return 0;
+}
+
+int batches_clear(PyObject* self) {
+  Py_CLEAR(reinterpret_cast<Batches*>(self)->items);
+  return 0;
+}
+
+void batches_dealloc(PyObject* self) noexcept {
+  PyObject_GC_UnTrack(self);
+  batches_clear(self);
+  PyTypeObject* type = Py_TYPE(self);
+  type->tp_free(self);
+  Py_DECREF(type);
+}
+
+PyObject* new_type(py::module_& m, PyType_Spec* spec) {
+  PyObject* type = PyType_FromSpec(spec);
+  if (type == nullptr) throw py::error_already_set();
+  const char* dot = std::strrchr(spec->name, '.');
+  m.add_object(dot != nullptr ? dot + 1 : spec->name, py::reinterpret_steal<py::object>(type));
+  return type;  // the module keeps it
+}
+
+void def_model_paths(py::module_& m) {
+  static PyType_Slot field_slots[] = {
+      {Py_tp_new, reinterpret_cast<void*>(&str_field_new)},
+      {Py_tp_dealloc, reinterpret_cast<void*>(&str_field_dealloc)},
+      {Py_tp_traverse, reinterpret_cast<void*>(&str_field_traverse)},
+      {Py_tp_clear, reinterpret_cast<void*>(&str_field_clear)},
+      {Py_tp_descr_get, reinterpret_cast<void*>(&str_field_get)},
+      {Py_tp_descr_set, reinterpret_cast<void*>(&str_field_set)},
+      {Py_tp_getset, str_field_getset},
+      {Py_tp_doc, const_cast<char*>("A model's string attribute, read in C (see avala.types._model).")},
+      {0, nullptr},
+  };
+  static PyType_Spec field_spec = {"avala._avala.StrField", sizeof(StrField), 0,
+                                   Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, field_slots};
+  str_field_type = reinterpret_cast<PyTypeObject*>(new_type(m, &field_spec));
+
+  static PyType_Slot batch_slots[] = {
+      {Py_tp_dealloc, reinterpret_cast<void*>(&batches_dealloc)},
+      {Py_tp_traverse, reinterpret_cast<void*>(&batches_traverse)},
+      {Py_tp_clear, reinterpret_cast<void*>(&batches_clear)},
+      {Py_tp_iter, reinterpret_cast<void*>(&PyObject_SelfIter)},
+      {Py_tp_iternext, reinterpret_cast<void*>(&batches_next)},
+      {Py_tp_methods, batches_methods},
+      {Py_tp_doc, const_cast<char*>("The C part of ModelIterator: hands out batches made by _refill().")},
+      {0, nullptr},
+  };
+  static PyType_Spec batch_spec = {"avala._avala.Batches", sizeof(Batches), 0,
+                                   Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC, batch_slots};
+  new_type(m, &batch_spec);
+  m.def("register_model", &register_model, py::arg("base"),
+        "Tells the extension the Model base class (avala.types._model calls it once).");
 }
 
 // ---- Options ----------------------------------------------------------------
@@ -974,6 +1273,7 @@ PYBIND11_MODULE(_avala, m) {
   def_get_string(object);
 
   def_item(m);
+  def_model_paths(m);
 
   py::class_<ProjectIter>(m, "ProjectIter")
       .def("take", &ProjectIter::take, py::arg("n"), py::arg("model"))

@@ -26,12 +26,12 @@ from typing import (
     TypeVar,
 )
 
+from avala import _avala
 from avala._pagination import CursorPage
 from avala.errors import InvalidArgumentError
 from avala.types._model import Model
 
 if TYPE_CHECKING:
-    from avala import _avala
     from avala._client import Client
 
 __all__ = ["ModelIterator", "AsyncModelIterator"]
@@ -100,35 +100,31 @@ class _NativeIter(Protocol):
     def take(self, n: int, model: Type[M]) -> List[M]: ...
 
 
-class ModelIterator(Iterator[M]):
+class ModelIterator(_avala.Batches, Iterator[M]):
     """Every item across pages, fetched lazily: one page is held, and
     libavala asks for the next one as soon as a page arrives (read-ahead), so
     the server works while this page is used. Use from one thread at a time.
-    Made by the resources' ``iter()`` methods."""
+    Made by the resources' ``iter()`` methods.
+
+    ``__next__`` is the extension's (``_avala.Batches``): it hands out the
+    current batch of models and calls ``_refill`` for the next one."""
 
     def __init__(self, native: _NativeIter, batch: int, model: Type[M]) -> None:
         self._native = native
         self._batch = batch
         self._model = model
-        # The current batch of models.
-        self._items: Iterator[M] = iter(())
 
     def __iter__(self) -> ModelIterator[M]:
         return self
 
-    def __next__(self) -> M:
-        item = next(self._items, None)  # models are never None
-        if item is not None:
-            return item
-        # Releases the GIL while pages are fetched; the extension makes the
-        # models (as Model._from_native would).
-        return self._load(self._native.take(self._batch, self._model), StopIteration)
+    if TYPE_CHECKING:
 
-    def _load(self, models: List[M], end: Type[Exception]) -> M:
-        if not models:
-            raise end
-        self._items = iter(models)
-        return next(self._items)
+        def __next__(self) -> M: ...
+
+    def _refill(self) -> List[M]:
+        # Releases the GIL while pages are fetched; the extension makes the
+        # models (as Model._from_native would). An empty list is the end.
+        return self._native.take(self._batch, self._model)
 
 
 class AsyncModelIterator(AsyncIterator[M]):
@@ -143,12 +139,14 @@ class AsyncModelIterator(AsyncIterator[M]):
 
     async def __anext__(self) -> M:
         sync = self._sync
-        item = next(sync._items, None)
+        item: Optional[M] = sync._pop()  # models are never None
         if item is not None:
             return item
         loop = asyncio.get_running_loop()
-        models: List[M] = await loop.run_in_executor(None, sync._native.take, sync._batch, sync._model)
-        return sync._load(models, StopAsyncIteration)
+        item = sync._set(await loop.run_in_executor(None, sync._refill))
+        if item is None:
+            raise StopAsyncIteration
+        return item
 
 
 # ---- resources -----------------------------------------------------------------

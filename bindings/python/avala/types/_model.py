@@ -43,6 +43,7 @@ from typing import (
     overload,
 )
 
+from avala import _avala
 from avala._datetimes import format_datetime, parse_datetime
 
 if TYPE_CHECKING:
@@ -263,8 +264,17 @@ class Model:
         fields: Dict[str, Field[Any]] = {}
         for klass in reversed(cls.__mro__):
             for key, value in vars(klass).items():
+                if isinstance(value, _avala.StrField):  # installed below for a base class
+                    value = value.field
                 if isinstance(value, Field):
                     fields[key] = value
+        # String fields are read by a C descriptor when the model holds an
+        # iterator's item (the common case of a walk: no Python frame per
+        # read); it defers to the Python field in every other case, and a
+        # class-level lookup (``Project.uid``) still gives the Python field.
+        for key, value in list(vars(cls).items()):
+            if isinstance(value, _StrField):
+                setattr(cls, key, _avala.StrField(value, key, value.missing))
         cls._fields = fields
         cls._time_fields = tuple(k for k, f in fields.items() if f.is_time)
         shown = cls._repr_fields if cls._repr_fields is not None else tuple(fields)
@@ -388,3 +398,8 @@ class Model:
 
 def _rebuild(cls: Type[M], data: Dict[str, Any]) -> M:
     return cls._from_data(data)
+
+
+# The extension makes models and reads their string fields through Model's
+# two slots.
+_avala.register_model(Model)
