@@ -153,7 +153,7 @@ const char* avala_response_header(const avala_response* resp, const char* name) 
 
 /* ---- projects ---- */
 
-void avala_project_free(avala_project* project) { delete project; }
+void avala_project_free(avala_project* project) { capi::free_item(project); }
 
 int avala_project_clone(avala_project** out, const avala_project* project) {
   if (out == nullptr || project == nullptr) return AVALA_E_INVALID_ARGUMENT;
@@ -259,7 +259,7 @@ int avala_project_iter_next(avala_project** out, avala_project_iter* it, avala_e
   return guard(out_err, [&] {
     auto item = it->pager.next();
     if (!item) return AVALA_ITER_END;
-    *out = new avala_project(std::move(*item));
+    *out = it->items.make(std::move(*item));
     return AVALA_OK;
   });
 }

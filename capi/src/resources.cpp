@@ -126,7 +126,7 @@ extern "C" {
 
 /* ---- objects, pages, iterators ---- */
 
-void avala_object_free(avala_object* obj) { delete obj; }
+void avala_object_free(avala_object* obj) { capi::free_item(obj); }
 
 int avala_object_clone(avala_object** out, const avala_object* obj) {
   if (out == nullptr || obj == nullptr) return AVALA_E_INVALID_ARGUMENT;
@@ -200,7 +200,7 @@ int avala_iter_next(avala_object** out, avala_iter* it, avala_error** out_err) {
   return guard(out_err, [&] {
     auto item = it->pager.next();
     if (!item) return AVALA_ITER_END;
-    *out = new avala_object(std::move(*item));
+    *out = it->items.make(std::move(*item));
     return AVALA_OK;
   });
 }
