@@ -325,6 +325,15 @@ PyMethodDef item_methods[] = {
     {nullptr, nullptr, 0, nullptr},
 };
 
+// A heap type made from spec, added to the module (which keeps it).
+PyObject* new_type(py::module_& m, PyType_Spec* spec) {
+  PyObject* type = PyType_FromSpec(spec);
+  if (type == nullptr) throw py::error_already_set();
+  const char* dot = std::strrchr(spec->name, '.');
+  m.add_object(dot != nullptr ? dot + 1 : spec->name, py::reinterpret_steal<py::object>(type));
+  return type;  // the module keeps it
+}
+
 void def_item(py::module_& m) {
   static PyType_Slot slots[] = {
       {Py_tp_dealloc, reinterpret_cast<void*>(&item_dealloc)},
@@ -334,10 +343,7 @@ void def_item(py::module_& m) {
   };
   static PyType_Spec spec = {"avala._avala.Item", sizeof(Item), 0,
                              Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION, slots};
-  PyObject* type = PyType_FromSpec(&spec);
-  if (type == nullptr) throw py::error_already_set();
-  item_type = reinterpret_cast<PyTypeObject*>(type);
-  m.add_object("Item", py::reinterpret_steal<py::object>(type));  // the module keeps the type
+  item_type = reinterpret_cast<PyTypeObject*>(new_type(m, &spec));
 }
 
 // A new Item owning p (freed with it, or now if that fails).
@@ -437,8 +443,6 @@ struct StrField {
   std::string utf8;   // the name for the C ABI
   enum class Project { uid, name, status, created_at, updated_at, other } which;
 };
-
-PyTypeObject* str_field_type = nullptr;
 
 PyObject* read_item(const StrField& f, const Item& item) {
   const char* text = nullptr;
@@ -641,14 +645,6 @@ void batches_dealloc(PyObject* self) noexcept {
   Py_DECREF(type);
 }
 
-PyObject* new_type(py::module_& m, PyType_Spec* spec) {
-  PyObject* type = PyType_FromSpec(spec);
-  if (type == nullptr) throw py::error_already_set();
-  const char* dot = std::strrchr(spec->name, '.');
-  m.add_object(dot != nullptr ? dot + 1 : spec->name, py::reinterpret_steal<py::object>(type));
-  return type;  // the module keeps it
-}
-
 void def_model_paths(py::module_& m) {
   static PyType_Slot field_slots[] = {
       {Py_tp_new, reinterpret_cast<void*>(&str_field_new)},
@@ -663,7 +659,7 @@ void def_model_paths(py::module_& m) {
   };
   static PyType_Spec field_spec = {"avala._avala.StrField", sizeof(StrField), 0,
                                    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, field_slots};
-  str_field_type = reinterpret_cast<PyTypeObject*>(new_type(m, &field_spec));
+  new_type(m, &field_spec);
 
   static PyType_Slot batch_slots[] = {
       {Py_tp_dealloc, reinterpret_cast<void*>(&batches_dealloc)},
