@@ -105,6 +105,7 @@ constexpr std::size_t kKeepParserBytes = 1 << 20;
   throw Error(ErrorKind::decode, "response is not valid JSON: " + std::string(why));
 }
 void check(simdjson::error_code e) {
+  if (e == simdjson::MEMALLOC) throw std::bad_alloc();
   if (e) invalid(simdjson::error_message(e));
 }
 
@@ -126,11 +127,11 @@ class Reader {
     check(parser.iterate(text.data(), text.size(), text.capacity()).get(root));
     if (shape_ == Shape::array) {
       od::array items;
-      if (root.get_array().get(items)) refuse_root(root);
+      if (auto e = root.get_array().get(items)) refuse_root(e);
       read_items(items, 1);
     } else {
       od::object object;
-      if (root.get_object().get(object)) refuse_root(root);
+      if (auto e = root.get_object().get(object)) refuse_root(e);
       if (shape_ == Shape::object) {
         read_record(object, 1);
       } else {
@@ -142,10 +143,10 @@ class Reader {
   }
 
  private:
-  // The root is not the container asked for: say which, unless it is not JSON at all.
-  [[noreturn]] void refuse_root(od::document& root) {
-    od::json_type type;
-    check(root.type().get(type));
+  // The root is not the container asked for: say which, unless it is not
+  // JSON at all (simdjson's root checks also fail a truncated body here).
+  [[noreturn]] void refuse_root(simdjson::error_code e) {
+    check(e == simdjson::INCORRECT_TYPE ? simdjson::SUCCESS : e);
     refuse(shape_ == Shape::array ? "response is not a JSON array" : "response is not a JSON object");
   }
 
@@ -224,7 +225,7 @@ class Reader {
   }
 
   AVALA_INLINE static od::json_type type_of(od::value& v) {
-    od::json_type type;
+    od::json_type type{};
     check(v.type().get(type));
     return type;
   }

@@ -301,8 +301,12 @@ struct Transport::Impl {
       // benchmark). Beast still does all the HTTP parsing.
       PolledReader reader(stream.socket(), deadline);
       http::read_header(reader, c.buffer, parser, ec);
-      // Room for the decoder's padding, so that it need not copy the body.
-      if (!ec && parser.content_length()) parser.get().body().reserve(*parser.content_length() + kBodyPadding);
+      // Room for the decoder's padding, so that it need not copy the body
+      // (only for a body that will come: a 204 may claim any length).
+      if (!ec && !parser.is_done() && parser.content_length() &&
+          *parser.content_length() <= opts.max_body_bytes) {
+        parser.get().body().reserve(*parser.content_length() + kBodyPadding);
+      }
       if (!ec) http::read(reader, c.buffer, parser, ec);
       if (ec == beast::error::timeout) {
         throw TransportError(ErrorKind::timeout, "request timed out during reading the response", true, false);

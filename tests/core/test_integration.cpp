@@ -152,6 +152,34 @@ TEST_CASE("a server that accepts and never answers hits the deadline") {
   CHECK(took < 3s);
 }
 
+TEST_CASE("a bodyless answer that claims a huge length is answered, not allocated for") {
+  // A 204 has no body whatever its Content-Length says: the client must not
+  // reserve room for 100 GB (it did, to spare the decoder a copy).
+  SilentServer server;
+  std::thread answer([&] {
+    int c = accept(server.fd, nullptr, nullptr);
+    if (c < 0) return;
+    std::string in;
+    char buf[4096];
+    while (in.find("\r\n\r\n") == std::string::npos) {
+      ssize_t n = recv(c, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      in.append(buf, static_cast<std::size_t>(n));
+    }
+    std::string out = "HTTP/1.1 204 No Content\r\nContent-Length: 100000000000\r\nConnection: close\r\n\r\n";
+    send(c, out.data(), out.size(), MSG_NOSIGNAL);
+    close(c);
+  });
+  avala::ClientOptions o;
+  o.base_url = "http://127.0.0.1:" + std::to_string(server.port) + "/api/v1";
+  o.max_retries = 0;
+  avala::Client c(o);
+  auto resp = c.send("DELETE", "/api/v1/projects/p1/");
+  answer.join();
+  CHECK(resp.status == 204);
+  CHECK(resp.body.empty());
+}
+
 TEST_CASE("a closed port is a network error") {
   int port;
   {

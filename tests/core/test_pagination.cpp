@@ -159,6 +159,19 @@ TEST_CASE("records: the body must have the shape asked for") {
     CAPTURE(body);
     CHECK(kind_of([&] { avala::decode_array(body); }) == ErrorKind::decode);
   }
+  // A truncated body is not valid JSON, whatever shape it began with.
+  auto why = [](auto decode) {
+    try {
+      decode();
+    } catch (const avala::Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  CHECK(why([] { avala::decode_page(R"({"results":[{"uid":"a"}])"); }).find("not valid JSON") != std::string::npos);
+  CHECK(why([] { avala::decode_array(R"([{"a":1})"); }).find("not valid JSON") != std::string::npos);
+  CHECK(why([] { avala::decode_object(R"({"uid":"u")"); }).find("not valid JSON") != std::string::npos);
+  CHECK(why([] { avala::decode_object("[]"); }) == "response is not a JSON object");
   // Of duplicate keys the last wins, a null included.
   CHECK_FALSE(avala::decode_page(R"({"results":[],"next":"https://h/?c=2","next":null})").next.has_value());
   CHECK(avala::decode_page(R"({"results":[],"previous":null,"previous":"https://h/?c=1"})").previous ==

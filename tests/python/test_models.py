@@ -229,3 +229,26 @@ def test_string_fields_are_c_descriptors_that_keep_the_python_behaviour() -> Non
     # Handed something that is not a model, it defers (and fails) like the Python field.
     with pytest.raises(AttributeError):
         raw.__get__(object(), Project)
+
+
+def test_the_extension_only_writes_slots_of_real_models(client: Any) -> None:
+    # The extension writes a model's two slots by offset: a class that only
+    # borrowed Model's slot descriptors, or a model whose __new__ returns
+    # something else, is refused instead of written into.
+    class Borrowed:
+        _native = Model._native  # type: ignore[misc]
+        _data = Model._data  # type: ignore[misc]
+
+    with pytest.raises(TypeError):
+        avala._avala.register_model(Borrowed)
+
+    class Odd(Project):
+        __slots__ = ()
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+            return None
+
+    native = client.projects.iter(limit=3)._native
+    with pytest.raises(TypeError):
+        native.take(3, Odd)
+    assert [p.uid for p in native.take(3, Project)]  # the iterator is still usable

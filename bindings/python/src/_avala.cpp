@@ -31,6 +31,13 @@
 
 namespace py = pybind11;
 
+#if PY_VERSION_HEX < 0x030A0000  // Python 3.9
+inline PyObject* Py_NewRef(PyObject* o) {
+  Py_INCREF(o);
+  return o;
+}
+#endif
+
 namespace {
 
 // ---- RAII owners --------------------------------------------------------
@@ -159,7 +166,8 @@ py::object project_string(const avala_project* p, std::string_view field) {
     if (o == nullptr) throw py::error_already_set();
     return py::reinterpret_steal<py::object>(o);
   }
-  return py::module_::import("json").attr("loads")(to_py(text));
+  py::object quoted = to_py(text);  // before any Python code runs: `text` lives only as long as `p`
+  return py::module_::import("json").attr("loads")(quoted);
 }
 
 py::object Project::get_string(const std::string& field) const { return project_string(p_.get(), field); }
@@ -334,8 +342,19 @@ PyObject* new_type(py::module_& m, PyType_Spec* spec) {
   return type;  // the module keeps it
 }
 
+#ifndef Py_TPFLAGS_DISALLOW_INSTANTIATION  // Python 3.9
+#define Py_TPFLAGS_DISALLOW_INSTANTIATION 0
+PyObject* item_new(PyTypeObject*, PyObject*, PyObject*) noexcept {
+  PyErr_SetString(PyExc_TypeError, "cannot create 'avala._avala.Item' instances");
+  return nullptr;
+}
+#endif
+
 void def_item(py::module_& m) {
   static PyType_Slot slots[] = {
+#if PY_VERSION_HEX < 0x030A0000
+      {Py_tp_new, reinterpret_cast<void*>(&item_new)},
+#endif
       {Py_tp_dealloc, reinterpret_cast<void*>(&item_dealloc)},
       {Py_tp_methods, item_methods},
       {Py_tp_doc, const_cast<char*>("One item of an iterator, owned; made only by the iterators.")},
@@ -344,6 +363,7 @@ void def_item(py::module_& m) {
   static PyType_Spec spec = {"avala._avala.Item", sizeof(Item), 0,
                              Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION, slots};
   item_type = reinterpret_cast<PyTypeObject*>(new_type(m, &spec));
+  Py_INCREF(item_type);  // compared by address for the life of the process
 }
 
 // A new Item owning p (freed with it, or now if that fails).
@@ -387,6 +407,8 @@ struct ModelBase {
 Py_ssize_t slot_offset(PyTypeObject* type, const char* name) {
   py::object d = py::reinterpret_borrow<py::object>(reinterpret_cast<PyObject*>(type)).attr(name);
   if (Py_TYPE(d.ptr()) != &PyMemberDescr_Type) throw py::type_error(std::string(name) + " is not a slot");
+  // It must be a slot of this class (or a base), not one copied from elsewhere.
+  if (!PyType_IsSubtype(type, PyDescr_TYPE(d.ptr()))) throw py::type_error(std::string(name) + " is not its own slot");
   const PyMemberDef* m = reinterpret_cast<PyMemberDescrObject*>(d.ptr())->d_member;
   if (m->type != T_OBJECT_EX) throw py::type_error(std::string(name) + " is not an object slot");
   return m->offset;
@@ -423,6 +445,10 @@ py::list to_models(std::vector<Owned>& items, const py::type& model) {
     py::object native = make_item(items[i].release());
     PyObject* obj = type->tp_new(type, no_args.ptr(), nullptr);
     if (obj == nullptr) throw py::error_already_set();
+    if (!PyObject_TypeCheck(obj, model_base.type)) {  // a __new__ that returned something else
+      Py_DECREF(obj);
+      throw py::type_error("the model's __new__ did not return a model");
+    }
     Py_XSETREF(slot(obj, model_base.native), native.release().ptr());
     Py_INCREF(Py_None);
     Py_XSETREF(slot(obj, model_base.data), Py_None);
@@ -471,9 +497,17 @@ PyObject* str_field_get(PyObject* self, PyObject* obj, PyObject* type) noexcept 
   try {
     if (obj != nullptr && obj != Py_None && is_model(obj)) {
       PyObject* native = slot(obj, model_base.native);
-      if (native != nullptr && Py_TYPE(native) == item_type) {
-        return read_item(f, *reinterpret_cast<Item*>(native));
+      if (native != nullptr && Py_TYPE(native) == item_type && f.field != nullptr) {
+        // Held while read: reading may run Python code (json.loads for an
+        // escaped field), which may let another thread parse the model and
+        // drop its item.
+        auto hold = py::reinterpret_borrow<py::object>(native);
+        return read_item(f, *reinterpret_cast<Item*>(hold.ptr()));
       }
+    }
+    if (f.field == nullptr) {
+      PyErr_SetString(PyExc_AttributeError, "this field was cleared");
+      return nullptr;
     }
     PyObject* get = PyObject_GetAttrString(f.field, "__get__");
     if (get == nullptr) return nullptr;
@@ -492,6 +526,10 @@ PyObject* str_field_get(PyObject* self, PyObject* obj, PyObject* type) noexcept 
 int str_field_set(PyObject* self, PyObject* obj, PyObject* value) noexcept {
   // Models are read-only: the Python field says so in its own words.
   auto& f = *reinterpret_cast<StrField*>(self);
+  if (f.field == nullptr) {
+    PyErr_SetString(PyExc_AttributeError, "this field was cleared");
+    return -1;
+  }
   PyObject* out = value != nullptr ? PyObject_CallMethod(f.field, "__set__", "OO", obj, value)
                                    : PyObject_CallMethod(f.field, "__delete__", "O", obj);
   if (out == nullptr) {
@@ -546,10 +584,16 @@ PyObject* str_field_new(PyTypeObject* type, PyObject* args, PyObject* kwargs) no
     PyErr_SetString(PyExc_ValueError, "field name contains a NUL character");
     return nullptr;
   }
+  std::string utf8_name;
+  try {
+    utf8_name.assign(n);
+  } catch (const std::bad_alloc&) {
+    return PyErr_NoMemory();
+  }
   PyObject* self = type->tp_alloc(type, 0);
   if (self == nullptr) return nullptr;
   auto* f = reinterpret_cast<StrField*>(self);
-  new (&f->utf8) std::string(n);
+  new (&f->utf8) std::string(std::move(utf8_name));  // noexcept
   f->field = Py_NewRef(field);
   f->name = Py_NewRef(name);
   f->missing = Py_NewRef(missing);
@@ -560,7 +604,8 @@ PyObject* str_field_new(PyTypeObject* type, PyObject* args, PyObject* kwargs) no
 }
 
 PyObject* str_field_field(PyObject* self, void*) noexcept {
-  return Py_NewRef(reinterpret_cast<StrField*>(self)->field);
+  PyObject* field = reinterpret_cast<StrField*>(self)->field;
+  return Py_NewRef(field != nullptr ? field : Py_None);
 }
 
 PyGetSetDef str_field_getset[] = {
