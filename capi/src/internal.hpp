@@ -137,12 +137,15 @@ namespace capi {
 template <class T>
 struct Block {
   static constexpr std::uint32_t kSlots = 64;
-  std::atomic<std::uint32_t> refs{1};  // its arena's, and one per live item
-  std::uint32_t used = 0;
+  // One per slot, taken up front (so making an item costs no atomic), plus
+  // the arena's; the arena gives back its own and the unused slots' when it
+  // moves on.
+  std::atomic<std::uint32_t> refs{kSlots + 1};
+  std::uint32_t used = 0;  // slots handed out; only the arena's thread touches it
   alignas(T) std::byte slots[kSlots][sizeof(T)];
 
-  void release() noexcept {
-    if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+  void release(std::uint32_t n = 1) noexcept {
+    if (refs.fetch_sub(n, std::memory_order_acq_rel) == n) delete this;
   }
 };
 
@@ -153,25 +156,26 @@ class Arena {
   Arena() = default;
   Arena(const Arena&) = delete;
   Arena& operator=(const Arena&) = delete;
-  ~Arena() {
-    if (block_ != nullptr) block_->release();
-  }
+  ~Arena() { retire(); }
 
   template <class... Args>
   T* make(Args&&... args) {
     if (block_ == nullptr || block_->used == Block<T>::kSlots) {
       auto* fresh = new Block<T>;
-      if (block_ != nullptr) block_->release();
+      retire();
       block_ = fresh;
     }
     T* item = new (block_->slots[block_->used]) T(std::forward<Args>(args)...);
     ++block_->used;
-    block_->refs.fetch_add(1, std::memory_order_relaxed);
     item->block = block_;
     return item;
   }
 
  private:
+  void retire() noexcept {
+    if (block_ != nullptr) block_->release(Block<T>::kSlots - block_->used + 1);
+  }
+
   Block<T>* block_ = nullptr;
 };
 
