@@ -82,6 +82,9 @@ class StrField:
     def __set__(self, obj: Any, value: Any) -> None: ...
     def __delete__(self, obj: Any) -> None: ...
 
+class ModelBase:
+    """The C base of avala.types._model.Model: unknown attributes go to _missing_attribute()."""
+
 class Batches:
     """The C part of ModelIterator: hands out batches made by _refill()."""
 

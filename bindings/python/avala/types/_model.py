@@ -240,7 +240,7 @@ def _fresh(value: Any) -> Any:
     return copy.deepcopy(value) if isinstance(value, (dict, list)) else value
 
 
-class Model:
+class Model(_avala.ModelBase):
     """Base of every Avala model. Read-only; see the module docstring.
 
     Models come from the client; ``Model(uid=..., **fields)`` builds one by
@@ -350,9 +350,15 @@ class Model:
     def model_dump_json(self) -> str:
         return json.dumps(self._raw(), separators=(",", ":"))
 
-    def __getattr__(self, name: str) -> Any:
-        # Only reached for names that are not attributes: server fields that
-        # have no typed attribute.
+    if TYPE_CHECKING:  # for type checkers: any other server field is an attribute
+
+        def __getattr__(self, name: str) -> Any: ...
+
+    def _missing_attribute(self, name: str) -> Any:
+        # What __getattr__ would be: the extension's base class calls it for
+        # names that are not attributes (server fields that have no typed
+        # attribute). Not __getattr__ itself: CPython would then route every
+        # attribute read through its slower hook (~25 ns a read).
         if name.startswith("_"):
             raise AttributeError(name)
         raw = self._raw()
