@@ -96,9 +96,10 @@ enum class Shape { list, array, object };
 // Boost.JSON's default depth limit, applied to the whole body as if Boost.JSON
 // had parsed it all.
 constexpr int kMaxDepth = 32;
-// A thread keeps its parser (whose buffers grow to the largest body it read)
-// for bodies up to this size; a larger body gets a parser of its own.
-constexpr std::size_t kKeepParserBytes = 1 << 20;
+// A thread keeps its parser (whose buffers grow to ~6x the largest body it
+// read) for bodies up to this size, so a thread holds at most ~1.5 MB of them;
+// a larger body (a page of more than ~700 projects) gets a parser of its own.
+constexpr std::size_t kKeepParserBytes = 256 << 10;
 
 [[noreturn, gnu::cold]] void refuse(const char* why) { throw Error(ErrorKind::decode, why); }
 [[noreturn, gnu::cold]] void invalid(std::string_view why) {

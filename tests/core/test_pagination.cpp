@@ -183,6 +183,23 @@ TEST_CASE("records: the body must have the shape asked for") {
   }
 }
 
+TEST_CASE("a large body is decoded like a small one (it gets a parser of its own)") {
+  std::string body = R"({"results":[)";
+  const std::string name(200, 'n');
+  for (int i = 0; i < 3000; ++i) {
+    body += (i ? "," : "") + std::string(R"({"uid":"u)") + std::to_string(i) + R"(","name":")" + name + R"("})";
+  }
+  body += R"(],"next":null})";
+  REQUIRE(body.size() > (512u << 10));
+  for (int pass = 0; pass < 2; ++pass) {  // and again, with a small body in between
+    auto page = avala::decode_page(body);
+    REQUIRE(page.items.size() == 3000);
+    CHECK(page.items[2999]->string("uid") == "u2999");
+    CHECK(page.items[0]->string("name")->size() == 200);
+    CHECK(avala::decode_object(R"({"uid":"small"})")->string("uid") == "small");
+  }
+}
+
 TEST_CASE("records are shared across threads: json() is built once, safely") {
   auto rec = avala::decode_object(R"({"uid":"u","n":1,"nested":{"a":[1,2,3]}})");
   std::vector<std::thread> threads;
