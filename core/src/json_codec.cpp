@@ -19,6 +19,11 @@
 
 #include "avala/error.hpp"
 
+// Small helpers run for every field or token: forced inline into the loops,
+// where simdjson's iterators stay in registers (perf: copied out and back,
+// they stalled on store forwarding at every field).
+#define AVALA_INLINE [[gnu::always_inline]] inline
+
 namespace avala {
 
 namespace json = boost::json;
@@ -48,10 +53,9 @@ struct Document {
     return at >= begin && at + s.size() <= begin + text.size();
   }
 
-  // A view of `s` that lives as long as the document: `s` itself when it is
-  // in the text, else a copy in the arena, followed by a NUL.
-  std::string_view keep(std::string_view s) {
-    if (in_text(s)) return s;
+  // A copy of `s` (a string the parser unescaped into its own buffer, which
+  // the next body reuses) that lives as long as the document, followed by a NUL.
+  std::string_view copy(std::string_view s) {
     auto* p = static_cast<char*>(arena.allocate(s.size() + 1, 1));
     std::memcpy(p, s.data(), s.size());
     p[s.size()] = '\0';
@@ -86,10 +90,6 @@ namespace {
 using Field = Record::Field;
 namespace od = simdjson::ondemand;
 
-// Inlined into the loops, simdjson's iterators stay in registers; through a
-// call they are spilled and reloaded whole, and the reload stalls (store
-// forwarding) on every field, ~30% of a page's decoding (perf).
-#define AVALA_INLINE [[gnu::always_inline]] inline
 
 enum class Shape { list, array, object };
 
@@ -109,9 +109,9 @@ constexpr std::size_t kKeepParserBytes = 256 << 10;
   if (e == simdjson::MEMALLOC) throw std::bad_alloc();
   invalid(simdjson::error_message(e));
 }
-// Called for every token: inlined, with the failure out of line (in
-// libavala.so GCC had stopped inlining it: ~7% of a walk).
-[[gnu::always_inline]] inline void check(simdjson::error_code e) {
+// Called for every token, with the failure out of line (in libavala.so GCC
+// had stopped inlining it: ~7% of a walk).
+AVALA_INLINE void check(simdjson::error_code e) {
   if (e != simdjson::SUCCESS) [[unlikely]] fail(e);
 }
 
@@ -266,7 +266,7 @@ class Reader {
     std::string_view k(begin, static_cast<std::size_t>(quote - begin));
     if (!has_escape(k)) return k;
     check(f.unescaped_key().get(k));
-    return doc_.keep(k);  // out of the parser's buffer, which the next body reuses
+    return doc_.copy(k);
   }
 
   // A string value: a view of the text between its quotes when it holds no
@@ -283,7 +283,7 @@ class Reader {
       return s;
     }
     check(v.get_string().get(s));
-    return doc_.keep(s);
+    return doc_.copy(s);
   }
 
   // A number, object or array, as Boost.JSON parses its text, in the

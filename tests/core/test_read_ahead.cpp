@@ -34,12 +34,21 @@ avala::EnvLookup env() {
   };
 }
 
-avala::Client client_for(const std::string& url, int max_retries) {
+avala::Client client_for(const std::string& url, int max_retries,
+                         const std::function<void(avala::ClientOptions&)>& tweak = {}) {
   avala::ClientOptions o;
   o.api_key = kKey;
   o.base_url = url;
   o.max_retries = max_retries;
+  if (tweak) tweak(o);
   return avala::Client(o, env());
+}
+
+// The items left in a walk, read to its end.
+int count_rest(avala::Paginator<avala::Project>& pager) {
+  int n = 0;
+  while (pager.next()) ++n;
+  return n;
 }
 
 // How many list requests the emulator has served; waits (up to 5 s) until
@@ -155,9 +164,7 @@ TEST_CASE("read-ahead: the next page is asked for while the caller is on this on
   for (int i = 1; i < 10; ++i) REQUIRE(pager.next());
   std::this_thread::sleep_for(50ms);
   CHECK(list_requests(control, base + 2) == base + 2);  // nothing more while page 1 lasts
-  int rest = 0;
-  while (pager.next()) ++rest;
-  CHECK(rest == 40);
+  CHECK(count_rest(pager) == 40);
   CHECK(list_requests(control, base + 5) == base + 5);  // five pages, each asked for once
 }
 
@@ -174,27 +181,21 @@ TEST_CASE("read-ahead: a failure of the page read ahead surfaces when the caller
     auto pager = avala::projects::iterate(c, {10, {}, {}});
     for (int i = 0; i < 10; ++i) REQUIRE(pager.next());
     CHECK(kind_of([&] { pager.next(); }) == ErrorKind::server);
-    int rest = 0;
-    while (pager.next()) ++rest;
-    CHECK(rest == 40);
+    CHECK(count_rest(pager) == 40);
   }
   SUBCASE("an answer read ahead that breaks mid-body is fetched again on a fresh connection, retries or not") {
     install_fault(control, R"({"method":"GET","path":"/api/v1/users/me/projects/","nth":2,"count":1,)"
                            R"("fault":"truncated_body"})");
     auto c = client_for(emu.url(), 0);
     auto pager = avala::projects::iterate(c, {10, {}, {}});
-    int n = 0;
-    while (pager.next()) ++n;
-    CHECK(n == 50);
+    CHECK(count_rest(pager) == 50);
     CHECK(c.connections_opened() == 2);
   }
   SUBCASE("with retries: the walk never sees it") {
     install_fault(control, rule);
     auto c = client_for(emu.url(), 2);
     auto pager = avala::projects::iterate(c, {10, {}, {}});
-    int n = 0;
-    while (pager.next()) ++n;
-    CHECK(n == 50);
+    CHECK(count_rest(pager) == 50);
   }
 }
 
@@ -256,12 +257,7 @@ TEST_CASE("read-ahead: never waits for the client's rate limiter") {
   // would have to wait for the next window.
   avala_test::EmulatorProcess emu({"--api-key", kKey, "--generate", "projects=50", "--rate-limit", "3/10s"});
   auto control = client_for(emu.url(), 0);
-  avala::ClientOptions o;
-  o.api_key = kKey;
-  o.base_url = emu.url();
-  o.max_retries = 0;
-  o.rate_limit = true;
-  avala::Client c(o, env());
+  auto c = client_for(emu.url(), 0, [](avala::ClientOptions& o) { o.rate_limit = true; });
   auto pager = avala::projects::iterate(c, {10, {}, {}});
   auto t0 = std::chrono::steady_clock::now();
   for (int i = 0; i < 21; ++i) REQUIRE(pager.next());  // into page 3
@@ -295,12 +291,8 @@ TEST_CASE("one deadline covers a whole attempt: writing the request, then waitin
     std::this_thread::sleep_for(300ms);
     close(c);
   });
-  avala::ClientOptions o;
-  o.api_key = kKey;
-  o.base_url = "http://127.0.0.1:" + std::to_string(listener.port) + "/api/v1";
-  o.max_retries = 0;
-  o.timeout = 1000ms;
-  avala::Client c(o, env());
+  auto c = client_for("http://127.0.0.1:" + std::to_string(listener.port) + "/api/v1", 0,
+                      [](avala::ClientOptions& o) { o.timeout = 1000ms; });
   auto t0 = std::chrono::steady_clock::now();
   CHECK(kind_of([&] { c.send("POST", "/api/v1/agents/", std::string(32u << 20, 'x')); }) == ErrorKind::timeout);
   auto took = std::chrono::steady_clock::now() - t0;
@@ -313,18 +305,11 @@ TEST_CASE("read-ahead: its wait counts from when the caller reaches the page") {
   // The caller spends longer than the timeout on page 1; page 2's answer,
   // read ahead long ago, is still taken.
   avala_test::EmulatorProcess emu({"--api-key", kKey, "--generate", "projects=50"});
-  avala::ClientOptions o;
-  o.api_key = kKey;
-  o.base_url = emu.url();
-  o.max_retries = 0;
-  o.timeout = 300ms;
-  avala::Client c(o, env());
+  auto c = client_for(emu.url(), 0, [](avala::ClientOptions& o) { o.timeout = 300ms; });
   auto pager = avala::projects::iterate(c, {10, {}, {}});
   REQUIRE(pager.next());
   std::this_thread::sleep_for(600ms);
-  int rest = 0;
-  while (pager.next()) ++rest;
-  CHECK(rest == 49);
+  CHECK(count_rest(pager) == 49);
 }
 
 TEST_CASE("read-ahead: only on an idle pooled connection, never a new one") {
