@@ -173,7 +173,7 @@ def test_a_model_reads_strings_without_parsing_until_it_must(client: Any) -> Non
     # A model from the client reads string fields through libavala's getter;
     # the first other field parses the JSON once and drops the native object.
     p = client.projects.list(limit=1).items[0]
-    assert p.uid and p._data is None and p._native is not None
+    assert p.uid and p._data is None and type(p._native) is avala._avala.Item
     assert p.is_active in (True, False)
     assert p._data is not None and p._native is None
     assert p.uid == p.to_dict()["uid"]
@@ -184,7 +184,7 @@ def test_string_fields_with_escapes_read_the_same_natively(stub: StubServer) -> 
     stub.respond(200, {"uid": "p", "name": "n\u00e9", "short_description": text, "owner_name": "plain"})
     with avala.Client(KEY, base_url=stub.base_url) as client:
         p = client.projects.get("p")
-        assert p._native is not None
+        assert type(p._native) is avala._avala.Item
         assert (p.name, p.short_description, p.owner_name) == ("n\u00e9", text, "plain")
         assert p._data is None  # all read without parsing the object
 
@@ -252,3 +252,14 @@ def test_the_extension_only_writes_slots_of_real_models(client: Any) -> None:
     with pytest.raises(TypeError):
         native.take(3, Odd)
     assert [p.uid for p in native.take(3, Project)]  # the iterator is still usable
+
+
+def test_a_page_item_keeps_its_page_alive(client: Any) -> None:
+    # Items of a page borrow from it: one kept after the page is gone still
+    # reads its own fields.
+    import gc
+
+    third = client.projects.list(limit=3).items[2]
+    gc.collect()
+    assert third._native is not None
+    assert third.uid and third.name and third.uid != client.projects.list(limit=1).items[0].uid

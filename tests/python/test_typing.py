@@ -135,14 +135,10 @@ def test_the_package_and_user_code_pass_mypy_strict(tmp_path: Path) -> None:
 # constructor still show a generic (*args, **kwargs) __init__ that raises.
 STUBTEST_ALLOWLIST = """
 avala._avala.Client
-avala._avala.Object
 avala._avala.ObjectIter
-avala._avala.Project
 avala._avala.ProjectIter
 avala._avala.Response
-avala._avala.Object.__init__
 avala._avala.ObjectIter.__init__
-avala._avala.Project.__init__
 avala._avala.ProjectIter.__init__
 avala._avala.Response.__init__
 """

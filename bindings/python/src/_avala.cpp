@@ -51,10 +51,6 @@ struct ResponseFree {
 using ErrorPtr = std::unique_ptr<avala_error, ErrorFree>;
 using ResponsePtr = std::unique_ptr<avala_response, ResponseFree>;
 using ClientRef = std::shared_ptr<avala_client>;
-// Either an owned item (freed with its _free) or a borrowed page item that
-// shares ownership of its page (aliasing constructor), never a copy.
-using ProjectRef = std::shared_ptr<const avala_project>;
-using ObjectRef = std::shared_ptr<const avala_object>;
 
 // ---- Strings ------------------------------------------------------------
 
@@ -126,28 +122,6 @@ const char* c_arg(const std::optional<std::string>& s, const char* what) {
   return s ? c_arg(*s, what) : nullptr;
 }
 
-// ---- Project --------------------------------------------------------------
-
-class Project {
- public:
-  explicit Project(ProjectRef p) : p_(std::move(p)) {}
-
-  py::object uid() const { return to_py(avala_project_uid(p_.get())); }
-  py::object name() const { return to_py(avala_project_name(p_.get())); }
-  py::object status() const { return to_py(avala_project_status(p_.get())); }
-  int status_kind() const { return static_cast<int>(avala_project_status_kind_of(p_.get())); }
-  py::object created_at() const { return to_py(avala_project_created_at(p_.get())); }
-  py::object updated_at() const { return to_py(avala_project_updated_at(p_.get())); }
-  py::object json() const { return to_py(avala_project_json(p_.get())); }
-  py::object field_json(const std::string& field) const {
-    return to_py(avala_project_field_json(p_.get(), c_arg(field, "field name contains a NUL character")));
-  }
-  py::object get_string(const std::string& field) const;
-
- private:
-  ProjectRef p_;
-};
-
 // A project's string field, None when absent, null or not a string
 // (avala_object_string's rule), without parsing the whole object: the typed
 // getters for the documented fields, else the field's JSON text, unquoted.
@@ -170,124 +144,32 @@ py::object project_string(const avala_project* p, std::string_view field) {
   return py::module_::import("json").attr("loads")(quoted);
 }
 
-py::object Project::get_string(const std::string& field) const { return project_string(p_.get(), field); }
+// ---- Item: the native object a model holds ----------------------------------
 
-// ---- Object (tasks, exports, agents, ...) --------------------------------
-
-class Object {
- public:
-  explicit Object(ObjectRef o) : o_(std::move(o)) {}
-
-  int kind() const { return static_cast<int>(avala_object_kind_of(o_.get())); }
-  py::object json() const { return to_py(avala_object_json(o_.get())); }
-  py::object field_json(const std::string& field) const {
-    return to_py(avala_object_field_json(o_.get(), name(field)));
-  }
-  py::object get_string(const std::string& field) const { return to_py(avala_object_string(o_.get(), name(field))); }
-  py::object get_int(const std::string& field) const {
-    int64_t v = 0;
-    return avala_object_int(&v, o_.get(), name(field)) == AVALA_OK ? py::object(py::int_(v)) : py::object(py::none());
-  }
-  py::object get_double(const std::string& field) const {
-    double v = 0;
-    return avala_object_double(&v, o_.get(), name(field)) == AVALA_OK ? py::object(py::float_(v))
-                                                                      : py::object(py::none());
-  }
-  py::object get_bool(const std::string& field) const {
-    int v = 0;
-    return avala_object_bool(&v, o_.get(), name(field)) == AVALA_OK ? py::object(py::bool_(v != 0))
-                                                                    : py::object(py::none());
-  }
-
- private:
-  static const char* name(const std::string& field) { return c_arg(field, "field name contains a NUL character"); }
-  ObjectRef o_;
-};
-
-
-// pybind11's registered type of a wrapper, looked up once: py::cast looks
-// it up by hashing the type's name on every call, which was ~8% of a Python
-// walk (found by the pagination benchmark).
-template <typename Wrapper>
-const py::detail::type_info* wrapper_type() {
-  static const py::detail::type_info* const info = py::detail::get_type_info(typeid(Wrapper), true);
-  return info;
-}
-
-// A new Python object owning `w` (what py::cast(std::move(w)) makes).
-template <typename Wrapper>
-py::object wrap(Wrapper&& w) {
-  auto move = [](const void* p) -> void* {
-    return new Wrapper(std::move(*const_cast<Wrapper*>(static_cast<const Wrapper*>(p))));
-  };
-  return py::reinterpret_steal<py::object>(py::detail::type_caster_generic::cast(
-      &w, py::return_value_policy::move, py::handle(), wrapper_type<Wrapper>(), nullptr, move));
-}
-
-// The items as native wrappers (a page's items: the model is made in Python).
-template <typename Wrapper, typename Ref>
-py::list to_list(std::vector<Ref>& items) {
-  py::list out(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i) out[i] = wrap(Wrapper(std::move(items[i])));
-  return out;
-}
-
-// get_string as a plain CPython method (METH_O) instead of a pybind11
-// overload: it is what every model string attribute calls, and pybind11's
-// argument dispatch cost more than the lookup itself (found by the
-// pagination benchmark: uid + name went ~950 -> ~500 ns an item).
-template <typename Wrapper>
-PyObject* get_string_method(PyObject* self, PyObject* field) noexcept {
-  try {
-    Py_ssize_t size = 0;
-    const char* text = PyUnicode_AsUTF8AndSize(field, &size);  // TypeError unless a str
-    if (text == nullptr) return nullptr;
-    // The method descriptor only takes instances of the wrapper's class; one
-    // made by __new__ alone holds nothing yet.
-    auto* inst = reinterpret_cast<py::detail::instance*>(self);
-    auto vh = inst->get_value_and_holder(wrapper_type<Wrapper>());
-    if (!vh.holder_constructed()) {
-      PyErr_SetString(PyExc_TypeError, "this native object was never initialised");
-      return nullptr;
-    }
-    const auto& wrapper = *vh.template value_ptr<Wrapper>();
-    return wrapper.get_string(std::string(text, static_cast<std::size_t>(size))).release().ptr();
-  } catch (py::error_already_set& e) {
-    e.restore();
-  } catch (const std::exception& e) {
-    PyErr_SetString(PyExc_RuntimeError, e.what());
-  }
-  return nullptr;
-}
-
-template <typename Wrapper>
-void def_get_string(py::class_<Wrapper>& cls) {
-  static PyMethodDef def{"get_string", &get_string_method<Wrapper>, METH_O,
-                         "A string field's value; None when absent, null or not a string."};
-  PyObject* descr = PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(cls.ptr()), &def);
-  if (descr == nullptr) throw py::error_already_set();
-  cls.attr("get_string") = py::reinterpret_steal<py::object>(descr);
-}
-
-// ---- Item: what an iterator's models hold ---------------------------------
-
-// A plain CPython object owning one item of an iterator (a project or an
-// object), with the two methods a model calls: get_string and json. Not a
+// A plain CPython object holding one project or object of libavala, with the
+// two methods a model calls: get_string and json. Every native item the
+// extension hands out is one (iterators, pages, gets, creates, waits). Not a
 // pybind11 class: each pybind11 instance is a second allocation for the C++
 // value and an entry in pybind11's instance registry, ~40% of the per-item
 // cost of a Python walk (found by the pagination benchmark).
 struct Item {
   PyObject_HEAD
-  avala_project* project;  // exactly one of the two is set, and owned
-  avala_object* object;
+  const avala_project* project;  // exactly one of the two is set
+  const avala_object* object;
+  // What keeps it alive: the page it is borrowed from, or nothing when the
+  // item is owned (freed with the Item).
+  std::shared_ptr<const void> page;
 };
 
 PyTypeObject* item_type = nullptr;
 
 void item_dealloc(PyObject* self) noexcept {
   auto* item = reinterpret_cast<Item*>(self);
-  avala_project_free(item->project);
-  avala_object_free(item->object);
+  if (!item->page) {
+    avala_project_free(const_cast<avala_project*>(item->project));
+    avala_object_free(const_cast<avala_object*>(item->object));
+  }
+  item->page.~shared_ptr();
   PyTypeObject* type = Py_TYPE(self);
   type->tp_free(self);
   Py_DECREF(type);  // a heap type: each instance holds a reference to it
@@ -357,7 +239,7 @@ void def_item(py::module_& m) {
 #endif
       {Py_tp_dealloc, reinterpret_cast<void*>(&item_dealloc)},
       {Py_tp_methods, item_methods},
-      {Py_tp_doc, const_cast<char*>("One item of an iterator, owned; made only by the iterators.")},
+      {Py_tp_doc, const_cast<char*>("A project or another object of libavala, owned or borrowed from its page; made only by the extension.")},
       {0, nullptr},
   };
   static PyType_Spec spec = {"avala._avala.Item", sizeof(Item), 0,
@@ -366,25 +248,58 @@ void def_item(py::module_& m) {
   Py_INCREF(item_type);  // compared by address for the life of the process
 }
 
-// A new Item owning p (freed with it, or now if that fails).
+// A new Item for p: owned (no page: p is freed with the Item, or now if
+// making it fails) or borrowed from `page`, which it keeps alive.
 template <typename CItem>
-py::object make_item(CItem* p) {
+py::object make_item(const CItem* p, std::shared_ptr<const void> page = {}) {
   PyObject* o = item_type->tp_alloc(item_type, 0);
   if (o == nullptr) {
-    if constexpr (std::is_same_v<CItem, avala_project>) {
-      avala_project_free(p);
-    } else {
-      avala_object_free(p);
+    if (!page) {
+      if constexpr (std::is_same_v<CItem, avala_project>) {
+        avala_project_free(const_cast<avala_project*>(p));
+      } else {
+        avala_object_free(const_cast<avala_object*>(p));
+      }
     }
     throw py::error_already_set();
   }
   auto* item = reinterpret_cast<Item*>(o);
+  new (&item->page) std::shared_ptr<const void>(std::move(page));  // noexcept
   if constexpr (std::is_same_v<CItem, avala_project>) {
     item->project = p;
   } else {
     item->object = p;
   }
   return py::reinterpret_steal<py::object>(o);
+}
+
+// The C accessors of a page type (avala_page, avala_project_page).
+template <typename Page, typename CItem>
+struct PageApi {
+  void (*free)(Page*);
+  std::size_t (*count)(const Page*);
+  const CItem* (*item)(const Page*, std::size_t);
+  const char* (*next)(const Page*);
+  const char* (*previous)(const Page*);
+  int (*has_more)(const Page*);
+};
+constexpr PageApi<avala_page, avala_object> kObjectPage{avala_page_free,        avala_page_count,
+                                                        avala_page_item,        avala_page_next_cursor,
+                                                        avala_page_previous_cursor, avala_page_has_more};
+constexpr PageApi<avala_project_page, avala_project> kProjectPage{
+    avala_project_page_free,        avala_project_page_count,           avala_project_page_item,
+    avala_project_page_next_cursor, avala_project_page_previous_cursor, avala_project_page_has_more};
+
+// A page's items, as Items borrowed from it (each keeps the page alive), and
+// its cursors: (items, next_cursor, previous_cursor, has_more).
+template <typename Page, typename CItem>
+py::tuple page_tuple(Page* raw, const PageApi<Page, CItem>& api) {
+  std::shared_ptr<Page> page(raw, api.free);
+  const std::size_t n = api.count(page.get());
+  py::list items(n);
+  for (std::size_t i = 0; i < n; ++i) items[i] = make_item(api.item(page.get(), i), page);
+  return py::make_tuple(items, to_py(api.next(page.get())), to_py(api.previous(page.get())),
+                        api.has_more(page.get()) != 0);
 }
 
 // ---- Models: the per-item fast paths ----------------------------------------
@@ -868,18 +783,6 @@ class Iter {
 using ProjectIter = Iter<ProjectIterTraits>;
 using ObjectIter = Iter<ObjectIterTraits>;
 
-// A page's items, borrowed from the page (each keeps the page alive), and
-// its cursors: (items, next_cursor, previous_cursor, has_more).
-py::tuple page_tuple(avala_page* raw) {
-  std::shared_ptr<avala_page> page(raw, avala_page_free);
-  const std::size_t n = avala_page_count(page.get());
-  std::vector<ObjectRef> items;
-  items.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) items.emplace_back(page, avala_page_item(page.get(), i));
-  return py::make_tuple(to_list<Object>(items), to_py(avala_page_next_cursor(page.get())),
-                        to_py(avala_page_previous_cursor(page.get())), avala_page_has_more(page.get()) != 0);
-}
-
 // ---- Routes: resource name -> C functions --------------------------------
 
 // Uniform signatures; `parent` is the scoping uid (the project of a quality
@@ -1002,7 +905,7 @@ int wait_progress(const avala_object* export_, double elapsed_s, void* payload) 
     if (!state->progress.is_none()) {
       avala_object* copy = nullptr;  // the export is borrowed for this call only
       if (avala_object_clone(&copy, export_) != AVALA_OK || copy == nullptr) throw std::bad_alloc();
-      state->progress(Object(ObjectRef(copy, avala_object_free)), elapsed_s);
+      state->progress(make_item(copy), elapsed_s);
     }
     return AVALA_CONTINUE;
   } catch (py::error_already_set& e) {
@@ -1095,7 +998,7 @@ class Client {
 
   // ---- projects (their own typed C API) ----
 
-  Project project_get(const std::string& uid) {
+  py::object project_get(const std::string& uid) {
     ClientRef c = get();
     const char* u = c_arg(uid, "uid contains a NUL character");
     avala_project* out = nullptr;
@@ -1106,7 +1009,7 @@ class Client {
       rc = avala_project_get(&out, c.get(), u, &slot.raw);
     }
     check(rc, slot);
-    return Project(ProjectRef(out, avala_project_free));
+    return make_item(out);
   }
 
   // One page: (items, next_cursor, previous_cursor, has_more).
@@ -1121,14 +1024,7 @@ class Client {
       rc = avala_project_list_page(&raw, c.get(), &args.opts, &slot.raw);
     }
     check(rc, slot);
-    std::shared_ptr<avala_project_page> page(raw, avala_project_page_free);
-    const std::size_t n = avala_project_page_count(page.get());
-    std::vector<ProjectRef> items;
-    items.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) items.emplace_back(page, avala_project_page_item(page.get(), i));
-    return py::make_tuple(to_list<Project>(items), to_py(avala_project_page_next_cursor(page.get())),
-                          to_py(avala_project_page_previous_cursor(page.get())),
-                          avala_project_page_has_more(page.get()) != 0);
+    return page_tuple(raw, kProjectPage);
   }
 
   // Creating the iterator sends nothing, so the GIL stays held.
@@ -1157,7 +1053,7 @@ class Client {
       rc = fn(&raw, c.get(), p, &args.opts, &slot.raw);
     }
     check(rc, slot);
-    return page_tuple(raw);
+    return page_tuple(raw, kObjectPage);
   }
 
   // Creating the iterator sends nothing (the filters are copied by libavala).
@@ -1173,7 +1069,7 @@ class Client {
     return std::make_unique<ObjectIter>(std::move(c), raw);
   }
 
-  Object get_object(const std::string& resource, const std::optional<std::string>& parent, const std::string& uid) {
+  py::object get_object(const std::string& resource, const std::optional<std::string>& parent, const std::string& uid) {
     auto [fn, p] = route(resource, &Route::get, parent);
     const char* u = c_arg(uid, "uid contains a NUL character");
     return object_call([&, fn = fn, p = p](avala_object** o, avala_client* c, avala_error** e) {
@@ -1181,7 +1077,7 @@ class Client {
     });
   }
 
-  Object create(const std::string& resource, const std::optional<std::string>& parent,
+  py::object create(const std::string& resource, const std::optional<std::string>& parent,
                 const std::string& fields_json) {
     auto [fn, p] = route(resource, &Route::create, parent);
     const char* f = c_arg(fields_json, "fields contain a NUL character");
@@ -1190,7 +1086,7 @@ class Client {
     });
   }
 
-  Object update(const std::string& resource, const std::optional<std::string>& parent, const std::string& uid,
+  py::object update(const std::string& resource, const std::optional<std::string>& parent, const std::string& uid,
                 const std::string& fields_json) {
     auto [fn, p] = route(resource, &Route::update, parent);
     const char* u = c_arg(uid, "uid contains a NUL character");
@@ -1213,7 +1109,7 @@ class Client {
     check(rc, slot);
   }
 
-  Object export_create(const std::optional<std::string>& project, const std::optional<std::string>& dataset) {
+  py::object export_create(const std::optional<std::string>& project, const std::optional<std::string>& dataset) {
     const char* pr = c_arg(project, "project contains a NUL character");
     const char* ds = c_arg(dataset, "dataset contains a NUL character");
     return object_call([&](avala_object** o, avala_client* c, avala_error** e) {
@@ -1223,7 +1119,7 @@ class Client {
 
   // Polls until the export is terminal. The GIL is released while waiting
   // and taken back only inside wait_progress, after each poll.
-  Object export_wait(const std::string& uid, int64_t interval_ms, int64_t timeout_ms, py::object progress) {
+  py::object export_wait(const std::string& uid, int64_t interval_ms, int64_t timeout_ms, py::object progress) {
     ClientRef c = get();
     const char* u = c_arg(uid, "uid contains a NUL character");
     avala_wait_options opts;
@@ -1239,10 +1135,10 @@ class Client {
       rc = avala_export_wait(&out, c.get(), u, &opts, &wait_progress, &state, &slot.raw);
     }
     check(rc, slot, state.cause);
-    return Object(ObjectRef(out, avala_object_free));
+    return make_item(out);
   }
 
-  Object agent_test(const std::string& uid) {
+  py::object agent_test(const std::string& uid) {
     const char* u = c_arg(uid, "uid contains a NUL character");
     return object_call([&](avala_object** o, avala_client* c, avala_error** e) { return avala_agent_test(o, c, u, e); });
   }
@@ -1259,7 +1155,7 @@ class Client {
       rc = avala_quality_target_evaluate(&raw, c.get(), p, &slot.raw);
     }
     check(rc, slot);
-    return page_tuple(raw)[0].cast<py::list>();
+    return page_tuple(raw, kObjectPage)[0].cast<py::list>();
   }
 
  private:
@@ -1271,7 +1167,7 @@ class Client {
   // Runs a call that answers one object, with the GIL released. Arguments
   // are converted by the caller beforehand (conversion may raise).
   template <typename F>
-  Object object_call(F&& call) {
+  py::object object_call(F&& call) {
     ClientRef c = get();
     avala_object* out = nullptr;
     ErrorSlot slot;
@@ -1281,7 +1177,7 @@ class Client {
       rc = call(&out, c.get(), &slot.raw);
     }
     check(rc, slot);
-    return Object(ObjectRef(out, avala_object_free));
+    return make_item(out);
   }
 
   ClientRef client_;
@@ -1327,25 +1223,6 @@ PYBIND11_MODULE(_avala, m) {
   m.attr("OBJECT_QUALITY_TARGET_EVALUATION") = static_cast<int>(AVALA_OBJECT_QUALITY_TARGET_EVALUATION);
   m.attr("OBJECT_DATASET") = static_cast<int>(AVALA_OBJECT_DATASET);
 
-  py::class_<Project> project(m, "Project");
-  project.def_property_readonly("uid", &Project::uid)
-      .def_property_readonly("name", &Project::name)
-      .def_property_readonly("status", &Project::status)
-      .def_property_readonly("status_kind", &Project::status_kind)
-      .def_property_readonly("created_at", &Project::created_at)
-      .def_property_readonly("updated_at", &Project::updated_at)
-      .def("json", &Project::json)
-      .def("field_json", &Project::field_json, py::arg("field"));
-  def_get_string(project);
-
-  py::class_<Object> object(m, "Object");
-  object.def_property_readonly("kind", &Object::kind)
-      .def("json", &Object::json)
-      .def("field_json", &Object::field_json, py::arg("field"))
-      .def("get_int", &Object::get_int, py::arg("field"))
-      .def("get_double", &Object::get_double, py::arg("field"))
-      .def("get_bool", &Object::get_bool, py::arg("field"));
-  def_get_string(object);
 
   def_item(m);
   def_model_paths(m);
