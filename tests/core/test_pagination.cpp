@@ -183,6 +183,27 @@ TEST_CASE("records: the body must have the shape asked for") {
   }
 }
 
+TEST_CASE("records: nesting is limited as Boost.JSON limits it (32), in every body shape") {
+  auto nested = [](int depth) {  // an array `depth` deep, as a value
+    return std::string(static_cast<std::size_t>(depth), '[') + std::string(static_cast<std::size_t>(depth), ']');
+  };
+  auto accepted = [](auto decode) {
+    try {
+      decode();
+      return true;
+    } catch (const avala::Error& e) {
+      CHECK(e.kind() == ErrorKind::decode);
+      return false;
+    }
+  };
+  // The whole body counts: the object (1) plus the value; a page adds its list and item.
+  CHECK(accepted([&] { avala::decode_object(R"({"a":)" + nested(31) + "}"); }));
+  CHECK_FALSE(accepted([&] { avala::decode_object(R"({"a":)" + nested(32) + "}"); }));
+  CHECK(accepted([&] { avala::decode_page(R"({"results":[{"a":)" + nested(29) + "}]}"); }));
+  CHECK_FALSE(accepted([&] { avala::decode_page(R"({"results":[{"a":)" + nested(30) + "}]}"); }));
+  CHECK_FALSE(accepted([&] { avala::decode_page(R"({"results":[],"meta":)" + nested(32) + "}"); }));
+}
+
 TEST_CASE("a large body is decoded like a small one (it gets a parser of its own)") {
   std::string body = R"({"results":[)";
   const std::string name(200, 'n');
