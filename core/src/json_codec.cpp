@@ -395,7 +395,7 @@ const boost::json::object& Record::json() const {
   return json_;
 }
 
-ListBody decode_list(std::string body) {
+RawPage decode_page(std::string body) {
   Decoded d = decode(std::move(body), Shape::list);
   return {d.records(), std::move(d.next), std::move(d.previous)};
 }

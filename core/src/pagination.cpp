@@ -76,6 +76,4 @@ std::optional<std::string_view> next_link_hint(std::string_view body) noexcept {
   return t.rest.empty() ? link : std::nullopt;
 }
 
-RawPage decode_page(std::string body) { return decode_list(std::move(body)); }
-
 }  // namespace avala

@@ -79,7 +79,7 @@ class Record {
 using RecordRef = std::shared_ptr<const Record>;
 
 // A list body, {"results": [...], "next": url|null, "previous": url|null}.
-struct ListBody {
+struct RawPage {
   std::vector<RecordRef> items;
   std::optional<std::string> next;
   std::optional<std::string> previous;
@@ -90,7 +90,7 @@ struct ListBody {
 inline constexpr std::size_t kBodyPadding = 64;
 
 // Each throws Error(decode) when the body is not what it should be.
-ListBody decode_list(std::string body);
+RawPage decode_page(std::string body);                  // a list body
 std::vector<RecordRef> decode_array(std::string body);  // a bare array of objects
 RecordRef decode_object(std::string body);              // one object
 

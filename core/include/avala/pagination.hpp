@@ -24,12 +24,6 @@ struct ListParams {
 // The query for a list call: the filters, then limit and cursor when set.
 Query list_query(const ListParams& params);
 
-// A list body: {"results": [...], "next": url|null, "previous": url|null}.
-using RawPage = ListBody;
-
-// Throws Error(decode) when the body is not a page.
-RawPage decode_page(std::string body);
-
 template <class T>
 struct Page {
   std::vector<T> items;
@@ -106,8 +100,8 @@ T fetch_one(const Client& client, const Route& route, std::initializer_list<std:
 std::optional<std::string_view> next_link_hint(std::string_view body) noexcept;
 
 // Walks every item across pages, one page held at a time. Reads ahead: as
-// soon as a page arrives, the request for the next one goes out (on its own
-// connection), so the server works on it while this page is decoded and
+// soon as a page arrives, the request for the next one goes out (on an idle
+// pooled connection, never a new one), so the server works on it while this page is decoded and
 // used. Follows `next` only when same-origin. After a failed fetch, next()
 // may be called again: it retries the same page. Dropping a paginator with
 // a request ahead closes that request's connection.
