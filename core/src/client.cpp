@@ -132,13 +132,9 @@ RateLimitInfo Client::rate_limit() const {
 }
 
 HttpResponse Client::send(std::string_view method, std::string target, std::optional<std::string> body) const {
-  return finish(start(method, std::move(target), std::move(body)));
-}
-
-Client::Pending Client::start(std::string_view method, std::string target, std::optional<std::string> body) const {
   Impl& s = *impl_;
   if (s.limiter) s.limiter->acquire();
-  return s.begin(method, std::move(target), std::move(body));
+  return finish(s.begin(method, std::move(target), std::move(body)));
 }
 
 std::optional<Client::Pending> Client::try_start_get(std::string target) const {

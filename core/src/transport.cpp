@@ -29,6 +29,7 @@
 
 #include "avala/error.hpp"
 #include "avala/json_codec.hpp"
+#include "avala/retry.hpp"
 #include "transport_error.hpp"
 
 namespace avala {
@@ -413,8 +414,7 @@ Transport::Pending Transport::start(const HttpRequest& r, Clock::time_point dead
   } else if (r.method == "POST" || r.method == "PUT" || r.method == "PATCH") {
     req.content_length(0);  // some servers answer 411 to a bodyless POST without it
   }
-  s.idempotent = r.method == "GET" || r.method == "HEAD" || r.method == "PUT" || r.method == "DELETE" ||
-                 r.method == "OPTIONS";
+  s.idempotent = RetryPolicy::idempotent(r.method);
   write_on_connection(s, deadline);
   return p;
 }

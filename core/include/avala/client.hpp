@@ -55,18 +55,18 @@ class Client {
   HttpResponse send(std::string_view method, std::string target,
                     std::optional<std::string> body = std::nullopt) const;
 
-  // send() in two halves, so that a caller can work while the server does:
-  // start() writes the request (a failure is kept, not thrown) and finish()
-  // reads the answer with the same retries, status mapping and rate-limit
-  // bookkeeping as send(). The paginator reads ahead with them. Dropping an
-  // unfinished Pending closes its connection.
+  // A request written but not yet answered, so that a caller can work while
+  // the server does (the paginator reads ahead with it): finish() reads the
+  // answer with the same retries, status mapping and rate-limit bookkeeping
+  // as send(), which is finish() of a request it just wrote. A failure to
+  // write is kept and thrown by finish(). Dropping an unfinished Pending
+  // closes its connection.
   struct Pending {
     HttpRequest request;
     Transport::Pending first_attempt;
     Clock::time_point deadline;  // of the first attempt, as a whole
     bool ahead = false;          // read ahead: its answer's wait counts from finish()
   };
-  Pending start(std::string_view method, std::string target, std::optional<std::string> body = std::nullopt) const;
   HttpResponse finish(Pending pending) const;
   // A GET read ahead: started only on an idle pooled connection and when
   // the rate limiter (if on) need not wait, since reading ahead must never
