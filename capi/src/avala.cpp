@@ -254,14 +254,7 @@ int avala_project_list(avala_project_iter** out, avala_client* client, const ava
 }
 
 int avala_project_iter_next(avala_project** out, avala_project_iter* it, avala_error** out_err) {
-  if (out == nullptr || it == nullptr) return invalid(out_err, "out and iterator must not be NULL");
-  *out = nullptr;
-  return guard(out_err, [&] {
-    auto item = it->pager.next();
-    if (!item) return AVALA_ITER_END;
-    *out = it->items.make(std::move(*item));
-    return AVALA_OK;
-  });
+  return capi::iter_next(out, it, out_err);
 }
 
 void avala_project_iter_free(avala_project_iter* it) { delete it; }

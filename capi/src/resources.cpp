@@ -195,14 +195,7 @@ const char* avala_page_previous_cursor(const avala_page* page) {
 int avala_page_has_more(const avala_page* page) { return page && page->cursors.has_more ? 1 : 0; }
 
 int avala_iter_next(avala_object** out, avala_iter* it, avala_error** out_err) {
-  if (out == nullptr || it == nullptr) return invalid(out_err, "out and iterator must not be NULL");
-  *out = nullptr;
-  return guard(out_err, [&] {
-    auto item = it->pager.next();
-    if (!item) return AVALA_ITER_END;
-    *out = it->items.make(std::move(*item));
-    return AVALA_OK;
-  });
+  return capi::iter_next(out, it, out_err);
 }
 
 void avala_iter_free(avala_iter* it) { delete it; }

@@ -367,13 +367,6 @@ Decoded decode(std::string body, Shape shape) {
 
 }  // namespace
 
-std::optional<std::string_view> Record::string(std::string_view key) const noexcept {
-  for (auto f = fields_.rbegin(); f != fields_.rend(); ++f) {
-    if (f->key() == key) return f->is_string() ? std::optional<std::string_view>(f->text()) : std::nullopt;
-  }
-  return std::nullopt;
-}
-
 const boost::json::object& Record::json() const {
   std::call_once(built_, [this] {
     json::object o;
@@ -407,13 +400,8 @@ RecordRef decode_object(std::string body) {
   return RecordRef(d.doc, &d.doc->records[0]);
 }
 
-std::string_view required_string(const Record& record, std::string_view key, std::string_view what) {
-  auto v = record.string(key);
-  if (!v) {
-    throw Error(ErrorKind::decode,
-                std::string(what) + " in the response has no string field '" + std::string(key) + "'");
-  }
-  return *v;
+void missing_field(std::string_view what, std::string_view key) {
+  throw Error(ErrorKind::decode, std::string(what) + " in the response has no string field '" + std::string(key) + "'");
 }
 
 }  // namespace avala

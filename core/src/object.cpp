@@ -3,9 +3,7 @@
 namespace avala {
 
 Object Object::decode(const Schema& schema, RecordRef obj) {
-  for (std::string_view key : schema.required) {
-    if (!key.empty()) required_string(*obj, key, schema.name);
-  }
+  required_strings(*obj, schema.required, schema.name);
   return Object(schema.kind, std::move(obj));
 }
 

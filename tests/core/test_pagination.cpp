@@ -93,6 +93,24 @@ TEST_CASE("the next-link guess: the body's own trailing \"next\" string, or noth
   CHECK(next_link_hint("") == std::nullopt);
 }
 
+TEST_CASE("a project needs string uid and name: the error names the field; the last duplicate counts") {
+  auto project = [](const char* body) { return avala::Project::from_json(avala::decode_object(body)); };
+  CHECK(project(R"({"name":"x","uid":"u1","name":"y","":"z"})").name() == "y");
+  for (auto [body, field] : {std::pair{R"({"name":"x"})", "'uid'"}, std::pair{R"({"uid":"u","name":7})", "'name'"},
+                             std::pair{R"({"uid":"u","name":"x","name":null})", "'name'"},
+                             std::pair{R"({"uid":null,"name":7})", "'uid'"}}) {
+    CAPTURE(body);
+    try {
+      project(body);
+      FAIL("decoded");
+    } catch (const avala::Error& e) {
+      CHECK(e.kind() == ErrorKind::decode);
+      CHECK(std::string(e.what()).find("project in the response has no string field " + std::string(field)) !=
+            std::string::npos);
+    }
+  }
+}
+
 TEST_CASE("items share their page's document and outlive the page") {
   std::vector<avala::Project> kept;
   {

@@ -11,6 +11,9 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <set>
+#include <span>
+#include <stdexcept>
 #include <thread>
 
 #include "avala/error.hpp"
@@ -197,6 +200,32 @@ TEST_CASE("read-ahead: a failure of the page read ahead surfaces when the caller
     auto pager = avala::projects::iterate(c, {10, {}, {}});
     CHECK(count_rest(pager) == 50);
   }
+}
+
+TEST_CASE("take_page: the rest of the page at once, then each next page; an error or a failed take loses nothing") {
+  avala_test::EmulatorProcess emu({"--api-key", kKey, "--generate", "projects=50"});
+  auto control = client_for(emu.url(), 0);
+  // The second list request (page 2, sent ahead) fails once.
+  install_fault(control, R"({"method":"GET","path":"/api/v1/users/me/projects/","nth":2,"count":1,)"
+                         R"("fault":"status","status":500})");
+  auto c = client_for(emu.url(), 0);
+  auto pager = avala::projects::iterate(c, {10, {}, {}});
+  std::vector<std::string> uids;
+  auto take = [&](std::span<avala::Project> page) {
+    for (auto& p : page) uids.emplace_back(avala::Project(std::move(p)).uid());
+  };
+  for (int i = 0; i < 3; ++i) uids.emplace_back(pager.next()->uid());
+  REQUIRE(pager.take_page(take));
+  CHECK(uids.size() == 10);  // the 7 of page 1 not yet taken
+  CHECK(kind_of([&] { pager.take_page(take); }) == ErrorKind::server);
+  CHECK(uids.size() == 10);
+  CHECK_THROWS_AS(pager.take_page([](std::span<avala::Project>) { throw std::runtime_error("no room"); }),
+                  std::runtime_error);
+  while (pager.take_page(take)) {
+  }
+  CHECK_FALSE(pager.next());
+  REQUIRE(uids.size() == 50);  // page 2 was not lost to either failure
+  CHECK(std::set<std::string>(uids.begin(), uids.end()).size() == 50);
 }
 
 TEST_CASE("read-ahead: dropping an iterator with a request ahead leaves the client usable") {

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <array>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -47,6 +49,7 @@ class Record {
     static constexpr std::uint32_t kNull = 0xffffffff, kFalse = 0xfffffffe, kTrue = 0xfffffffd;
 
    private:
+    friend class Record;
     static std::uint32_t size32(std::string_view s) noexcept { return static_cast<std::uint32_t>(s.size()); }
     const char* key_;
     const char* text_ = nullptr;
@@ -61,7 +64,26 @@ class Record {
   // A string field: nullopt when absent, null or not a string. Of
   // duplicate keys the last wins, as in json(). The view is followed by a
   // NUL (the C ABI returns it as a C string).
-  std::optional<std::string_view> string(std::string_view key) const noexcept;
+  std::optional<std::string_view> string(std::string_view key) const noexcept { return strings<1>({key})[0]; }
+
+  // Several string fields in one pass over the fields: out[i] is
+  // string(keys[i]). Inline, so that constant keys compare without a call
+  // (a project's uid and name are read for every item of a walk).
+  template <std::size_t N>
+  [[gnu::always_inline]] std::array<std::optional<std::string_view>, N> strings(
+      const std::array<std::string_view, N>& keys) const noexcept {
+    std::array<const Field*, N> last{};
+    for (const Field& f : fields_) {
+      for (std::size_t i = 0; i < N; ++i) {
+        if (f.key_size_ == keys[i].size() && std::memcmp(f.key_, keys[i].data(), keys[i].size()) == 0) last[i] = &f;
+      }
+    }
+    std::array<std::optional<std::string_view>, N> out{};
+    for (std::size_t i = 0; i < N; ++i) {
+      if (last[i] != nullptr && last[i]->is_string()) out[i] = last[i]->text();
+    }
+    return out;
+  }
 
   // The whole object; built on the first call, then kept.
   const boost::json::object& json() const;
@@ -94,7 +116,23 @@ RawPage decode_page(std::string body);                  // a list body
 std::vector<RecordRef> decode_array(std::string body);  // a bare array of objects
 RecordRef decode_object(std::string body);              // one object
 
-// A required string field; throws Error(decode) naming `what` and the key.
-std::string_view required_string(const Record& record, std::string_view key, std::string_view what);
+// Throws Error(decode): `what` in the response has no string field `key`.
+[[noreturn]] void missing_field(std::string_view what, std::string_view key);
+
+// Required string fields, read in one pass; throws missing_field naming
+// `what` and the first key that is absent or not a string. An empty key
+// stands for none (and gives an empty view).
+template <std::size_t N>
+[[gnu::always_inline]] inline std::array<std::string_view, N> required_strings(
+    const Record& record, const std::array<std::string_view, N>& keys, std::string_view what) {
+  auto found = record.strings(keys);
+  std::array<std::string_view, N> out{};
+  for (std::size_t i = 0; i < N; ++i) {
+    if (keys[i].empty()) continue;
+    if (!found[i]) missing_field(what, keys[i]);
+    out[i] = *found[i];
+  }
+  return out;
+}
 
 }  // namespace avala

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -112,21 +113,21 @@ class Paginator {
       : client_(std::move(client)), target_(std::move(first_target)), decode_(std::move(decode)) {}
 
   std::optional<T> next() {
-    while (pos_ == items_.size()) {
-      if (link_) {
-        // The link read ahead is checked already. Any other throws
-        // Error(cross_origin), staying put, when it leaves the origin.
-        target_ = ahead_ && ahead_->link == *link_ ? ahead_->target : same_origin_target(client_.base_url(), *link_);
-        link_.reset();
-      }
-      if (!target_) return std::nullopt;
-      auto [items, link] = fetch(*target_);
-      items_ = std::move(items);
-      pos_ = 0;
-      target_.reset();
-      link_ = std::move(link);
-    }
+    if (!fill()) return std::nullopt;
     return std::move(items_[pos_++]);
+  }
+
+  // Hands the items of the current page not yet taken, all at once, to
+  // take(std::span<T>), which moves them out (fetching the next page when
+  // none are left); false at the end. If take throws, the items stay, for
+  // the next call. For callers that hand out a page's items together (the C
+  // ABI makes their handles in one block).
+  template <class F>
+  bool take_page(F&& take) {
+    if (!fill()) return false;
+    take(std::span<T>(items_.data() + pos_, items_.size() - pos_));
+    pos_ = items_.size();
+    return true;
   }
 
  private:
@@ -135,6 +136,25 @@ class Paginator {
     std::string target;  // checked and ready to send
     Client::Pending pending;
   };
+
+  // Fetches pages until one has an item not yet taken; false at the end.
+  bool fill() {
+    while (pos_ == items_.size()) {
+      if (link_) {
+        // The link read ahead is checked already. Any other throws
+        // Error(cross_origin), staying put, when it leaves the origin.
+        target_ = ahead_ && ahead_->link == *link_ ? ahead_->target : same_origin_target(client_.base_url(), *link_);
+        link_.reset();
+      }
+      if (!target_) return false;
+      auto [items, link] = fetch(*target_);
+      items_ = std::move(items);
+      pos_ = 0;
+      target_.reset();
+      link_ = std::move(link);
+    }
+    return true;
+  }
 
   // A page's items and its `next` link (the paginator has no use for cursors).
   std::pair<std::vector<T>, std::optional<std::string>> fetch(const std::string& target) {

@@ -20,8 +20,8 @@ ProjectStatus parse_project_status(std::string_view s) noexcept {
 }
 
 Project Project::from_json(RecordRef obj) {
-  auto uid = required_string(*obj, "uid", "project");
-  auto name = required_string(*obj, "name", "project");
+  static constexpr std::array<std::string_view, 2> kKeys{"uid", "name"};
+  auto [uid, name] = required_strings(*obj, kKeys, "project");
   return Project(std::move(obj), uid, name);
 }
 
