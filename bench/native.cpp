@@ -2,7 +2,7 @@
 // JSON line; bench/run.py alternates the runs and does every statistic.
 //
 //   avala-bench info
-//   avala-bench paginate raw|core|capi  --url URL --key KEY --limit N --passes P
+//   avala-bench paginate raw,core,capi  --url URL --key KEY --limit N --passes P --server-pid PID
 //   avala-bench get raw,core,capi       --url URL --key KEY --uid UID --n N --warmup W
 //   avala-bench connect-get             --url URL --key KEY --uid UID
 //   avala-bench breakdown               --url URL --key KEY --limit N
@@ -10,10 +10,12 @@
 // Every contender opens its connection and warms it with a one-item page
 // before any clock starts.
 //
-// paginate: walks every project, `limit` per page, P times on the same
-// connection and reports the fastest pass (noise from other processes only
-// ever adds time). raw follows `next` without decoding items; core and capi
-// decode every item and read its uid and name.
+// paginate: each contender walks every project, `limit` per page, P times
+// on its own connection; they take turns walk by walk (ABC, CBA, ...), and
+// each reports the time of every walk and the CPU time the server (PID, the
+// emulator) spent during its walks.
+// raw follows `next` without decoding items; core and capi decode every item
+// and read its uid and name.
 // get: the latency of each get of one project on a warm connection. The
 // contenders run side by side in one process, alternating in blocks of 50
 // calls (ABC, CBA, ...), so a busy moment of the machine hits all of them.
@@ -21,14 +23,19 @@
 // cold-start figure). breakdown: a diagnostic, see below.
 #include <avala.h>
 
+#include <unistd.h>
+
 #include <boost/version.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -255,25 +262,67 @@ std::vector<std::string> split(const std::string& list) {
   return out;
 }
 
+std::vector<std::unique_ptr<Contender>> make_contenders(const std::vector<std::string>& names, const Args& a) {
+  std::vector<std::unique_ptr<Contender>> cs;
+  for (const auto& name : names) cs.push_back(make_contender(name, a));
+  return cs;
+}
+
+// Which of n contenders goes k-th in a round: ABC, then CBA, and so on.
+std::size_t turn(int round, std::size_t k, std::size_t n) { return round % 2 == 0 ? k : n - 1 - k; }
+
 // ---- commands ---------------------------------------------------------------
 
+// User + system CPU seconds a process has used so far (/proc/PID/stat); the
+// emulator's, so its share of each walk can be reported.
+double process_cpu_seconds(const std::string& pid) {
+  std::ifstream f("/proc/" + pid + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  auto close = stat.rfind(')');
+  if (close == std::string::npos) throw std::runtime_error("cannot read /proc/" + pid + "/stat");
+  std::istringstream rest(stat.substr(close + 1));
+  std::vector<std::string> fields{std::istream_iterator<std::string>(rest), std::istream_iterator<std::string>()};
+  if (fields.size() < 13) throw std::runtime_error("unexpected /proc/" + pid + "/stat");
+  return (std::stod(fields[11]) + std::stod(fields[12])) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// The contenders walk side by side in one process, alternating walk by walk
+// (ABC, CBA, ...), so a slow moment of the machine hits them alike.
 void paginate(const Args& a) {
-  auto c = make_contender(a.contenders, a);
+  std::vector<std::string> names = split(a.contenders);
+  auto cs = make_contenders(names, a);
   int limit = a.number("limit"), passes = a.number("passes");
-  Walk first;
-  std::vector<double> seconds;
-  for (int i = 0; i < passes; ++i) {
-    auto t0 = Clock::now();
-    Walk w = c->walk(limit);
-    seconds.push_back(seconds_since(t0));
-    if (i == 0) first = w;
-    if (w.items != first.items || w.pages != first.pages || w.chars != first.chars) {
-      throw std::runtime_error("two passes saw different pages");
+  const std::string& server = a.get("server-pid");
+  struct Result {
+    Walk first;
+    std::vector<double> seconds;
+    double server_cpu = 0;
+  };
+  std::vector<Result> results(cs.size());
+  for (int pass = 0; pass < passes; ++pass) {
+    for (std::size_t k = 0; k < cs.size(); ++k) {
+      std::size_t i = turn(pass, k, cs.size());
+      Result& r = results[i];
+      double cpu0 = process_cpu_seconds(server);
+      auto t0 = Clock::now();
+      Walk w = cs[i]->walk(limit);
+      r.seconds.push_back(seconds_since(t0));
+      r.server_cpu += process_cpu_seconds(server) - cpu0;
+      if (pass == 0) r.first = w;
+      if (w.items != r.first.items || w.pages != r.first.pages || w.chars != r.first.chars) {
+        throw std::runtime_error("two walks of " + names[i] + " saw different pages");
+      }
     }
   }
-  std::printf("{\"contender\":\"%s\",\"items\":%ld,\"pages\":%ld,\"chars\":%ld,\"seconds\":%.6f}\n",
-              a.contenders.c_str(), first.items, first.pages, first.chars,
-              *std::min_element(seconds.begin(), seconds.end()));
+  std::printf("{");
+  for (std::size_t i = 0; i < cs.size(); ++i) {
+    const Result& r = results[i];
+    std::printf("%s\"%s\":{\"items\":%ld,\"pages\":%ld,\"chars\":%ld,\"server_cpu\":%.3f,\"seconds\":[",
+                i ? "," : "", names[i].c_str(), r.first.items, r.first.pages, r.first.chars, r.server_cpu);
+    for (std::size_t j = 0; j < r.seconds.size(); ++j) std::printf("%s%.6f", j ? "," : "", r.seconds[j]);
+    std::printf("]}");
+  }
+  std::printf("}\n");
 }
 
 void get_latencies(const Args& a) {
@@ -281,8 +330,7 @@ void get_latencies(const Args& a) {
   const std::string& uid = a.get("uid");
   int n = a.number("n"), warmup = a.number("warmup");
   std::vector<std::string> names = split(a.contenders);
-  std::vector<std::unique_ptr<Contender>> cs;
-  for (const auto& name : names) cs.push_back(make_contender(name, a));
+  auto cs = make_contenders(names, a);
   std::vector<std::vector<double>> us(cs.size());
   std::size_t sink = 0;
   for (auto& c : cs) {
@@ -290,7 +338,7 @@ void get_latencies(const Args& a) {
   }
   for (int block = 0; block * kBlock < n; ++block) {
     for (std::size_t k = 0; k < cs.size(); ++k) {
-      std::size_t i = block % 2 == 0 ? k : cs.size() - 1 - k;
+      std::size_t i = turn(block, k, cs.size());
       for (int j = 0; j < kBlock && block * kBlock + j < n; ++j) {
         auto t0 = Clock::now();
         sink += cs[i]->get(uid);

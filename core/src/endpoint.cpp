@@ -122,13 +122,13 @@ void call_empty(const Client& client, const Endpoint& ep, Ids ids) {
 std::vector<Object> call_array(const Client& client, const Endpoint& ep, Ids ids) {
   auto resp = client.send(ep.route.method, expand(client.base_url(), ep.route, ids));
   return decoding(resp, [&] {
-    std::vector<RecordRef> records;
+    Records records;
     try {
       records = decode_array(std::move(resp.body));
     } catch (const Error& e) {
       throw Error(ErrorKind::decode, std::string(ep.label) + ": " + e.what());
     }
-    return decode_items(std::move(records), decoder(ep));
+    return decode_items(records, decoder(ep));
   });
 }
 

@@ -47,12 +47,6 @@ struct Document {
     fields.reserve(std::min<std::size_t>(text.size() / 24, 1 << 14));
   }
 
-  bool in_text(std::string_view s) const noexcept {
-    auto at = reinterpret_cast<std::uintptr_t>(s.data());
-    auto begin = reinterpret_cast<std::uintptr_t>(text.data());
-    return at >= begin && at + s.size() <= begin + text.size();
-  }
-
   // A copy of `s` (a string the parser unescaped into its own buffer, which
   // the next body reuses) that lives as long as the document, followed by a NUL.
   std::string_view copy(std::string_view s) {
@@ -60,16 +54,6 @@ struct Document {
     std::memcpy(p, s.data(), s.size());
     p[s.size()] = '\0';
     return {p, s.size()};
-  }
-
-  // Every string value is then followed by a NUL, so the C ABI can hand it
-  // out as a C string: in the text, the NUL replaces the closing quote
-  // (the text is not read again once parsed).
-  void terminate_strings() noexcept {
-    for (const auto& f : fields) {
-      if (!f.is_string() || !in_text(f.text())) continue;
-      text[static_cast<std::size_t>(f.text().data() - text.data()) + f.text().size()] = '\0';
-    }
   }
 
   json::storage_ptr storage() noexcept { return json::storage_ptr(&arena); }
@@ -280,6 +264,11 @@ class Reader {
       // Consumed, not left for simdjson to skip: its skip takes a string
       // followed by a colon for a key, which would let {"a":"x":"y"}} through.
       check(v.get_raw_json_string().error());
+      // Followed by a NUL, so the C ABI can hand it out as a C string: the
+      // NUL replaces the closing quote, which nothing reads again (simdjson
+      // has moved past the token; a key is found stepping back from its own
+      // value, never past its opening quote).
+      doc_.text[static_cast<std::size_t>(s.data() + s.size() - doc_.text.data())] = '\0';
       return s;
     }
     check(v.get_string().get(s));
@@ -333,12 +322,7 @@ struct Decoded {
   std::shared_ptr<Document> doc;
   std::optional<std::string> next, previous;
 
-  std::vector<RecordRef> records() const {
-    std::vector<RecordRef> out;
-    out.reserve(doc->count);
-    for (std::size_t i = 0; i < doc->count; ++i) out.emplace_back(doc, &doc->records[i]);
-    return out;
-  }
+  Records records() const { return Records(doc, std::span<const Record>(doc->records.get(), doc->count)); }
 };
 
 Decoded decode(std::string body, Shape shape) {
@@ -360,7 +344,6 @@ Decoded decode(std::string body, Shape shape) {
     od::parser parser;
     reader.read(parser);
   }
-  doc->terminate_strings();
   doc->make_records(reader.spans);
   return {std::move(doc), std::move(reader.next), std::move(reader.previous)};
 }
@@ -393,7 +376,7 @@ RawPage decode_page(std::string body) {
   return {d.records(), std::move(d.next), std::move(d.previous)};
 }
 
-std::vector<RecordRef> decode_array(std::string body) { return decode(std::move(body), Shape::array).records(); }
+Records decode_array(std::string body) { return decode(std::move(body), Shape::array).records(); }
 
 RecordRef decode_object(std::string body) {
   Decoded d = decode(std::move(body), Shape::object);

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
 #include "avala/endpoint.hpp"
@@ -55,7 +56,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& f : rec->fields()) {
       if (f.is_string() && f.text().data()[f.text().size()] != '\0') __builtin_trap();
     }
-    if (rec->json() != tree.as_object()) __builtin_trap();
+    // Serialized, so that a NaN (Boost.JSON reads 0e400 as one) equals itself.
+    if (boost::json::serialize(rec->json()) != boost::json::serialize(tree.as_object())) __builtin_trap();
     for (const auto& kv : tree.as_object()) {
       auto s = rec->string(kv.key());
       if (kv.value().is_string() != s.has_value()) __builtin_trap();

@@ -100,9 +100,28 @@ class Record {
 
 using RecordRef = std::shared_ptr<const Record>;
 
+// The records of one body (a page's items, a bare array's objects). Each
+// one shared is a RecordRef that keeps the whole body alive.
+class Records {
+ public:
+  Records() = default;
+  Records(std::shared_ptr<const void> body, std::span<const Record> records) noexcept
+      : body_(std::move(body)), records_(records) {}
+
+  std::size_t size() const noexcept { return records_.size(); }
+  bool empty() const noexcept { return records_.empty(); }
+  // Borrowed: valid while these Records live.
+  const Record& operator[](std::size_t i) const noexcept { return records_[i]; }
+  RecordRef share(std::size_t i) const { return RecordRef(body_, &records_[i]); }
+
+ private:
+  std::shared_ptr<const void> body_;
+  std::span<const Record> records_;
+};
+
 // A list body, {"results": [...], "next": url|null, "previous": url|null}.
 struct RawPage {
-  std::vector<RecordRef> items;
+  Records items;
   std::optional<std::string> next;
   std::optional<std::string> previous;
 };
@@ -113,7 +132,7 @@ inline constexpr std::size_t kBodyPadding = 64;
 
 // Each throws Error(decode) when the body is not what it should be.
 RawPage decode_page(std::string body);                  // a list body
-std::vector<RecordRef> decode_array(std::string body);  // a bare array of objects
+Records decode_array(std::string body);                 // a bare array of objects
 RecordRef decode_object(std::string body);              // one object
 
 // Throws Error(decode): `what` in the response has no string field `key`.
