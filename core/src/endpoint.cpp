@@ -128,7 +128,7 @@ std::vector<Object> call_array(const Client& client, const Endpoint& ep, Ids ids
     } catch (const Error& e) {
       throw Error(ErrorKind::decode, std::string(ep.label) + ": " + e.what());
     }
-    return decode_items(records, decoder(ep));
+    return decode_items(std::move(records), decoder(ep));
   });
 }
 

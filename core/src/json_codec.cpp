@@ -33,7 +33,7 @@ static_assert(kBodyPadding == simdjson::SIMDJSON_PADDING);
 // is not a plain view (strings that held escapes, nested values), every
 // field of every record, and the records. Members are destroyed in reverse:
 // records, fields, values (trivially: their storage is the arena), arena, text.
-struct Document {
+struct Document : detail::BodyCount {
   std::string text;
   json::monotonic_resource arena;
   std::vector<json::value> values;
@@ -62,7 +62,7 @@ struct Document {
     count = spans.size();
     records = std::make_unique<Record[]>(count);
     for (std::size_t i = 0; i < count; ++i) {
-      records[i].doc_ = this;
+      records[i].body_ = this;
       records[i].fields_ = std::span<const Record::Field>(fields.data() + spans[i].first,
                                                          spans[i].second - spans[i].first);
     }
@@ -319,10 +319,17 @@ class Reader {
 };
 
 struct Decoded {
-  std::shared_ptr<Document> doc;
+  std::unique_ptr<Document> doc;
   std::optional<std::string> next, previous;
 
-  Records records() const { return Records(doc, std::span<const Record>(doc->records.get(), doc->count)); }
+  // Hands the body over to Records: a reference of their own, and one for
+  // each record (counted here, once, before any other thread can see it).
+  Records records() && {
+    std::size_t n = doc->count;
+    doc->refs.store(n + 1, std::memory_order_relaxed);
+    const Document* d = doc.release();
+    return Records(d, std::span<const Record>(d->records.get(), n), n);
+  }
 };
 
 Decoded decode(std::string body, Shape shape) {
@@ -335,7 +342,7 @@ Decoded decode(std::string body, Shape shape) {
   std::size_t size = body.size();
   body.append(kBodyPadding, '\0');
   body.resize(size);
-  auto doc = std::make_shared<Document>(std::move(body));
+  auto doc = std::make_unique<Document>(std::move(body));
   Reader reader(*doc, shape);
   if (size <= kKeepParserBytes) {
     thread_local od::parser parser;
@@ -363,7 +370,7 @@ const boost::json::object& Record::json() const {
         o.insert_or_assign(f.key(), f.index() == Field::kTrue);
       } else {
         // Copied into o's storage (the arena is not shared between threads).
-        o.insert_or_assign(f.key(), doc_->values[f.index()]);
+        o.insert_or_assign(f.key(), doc().values[f.index()]);
       }
     }
     json_ = std::move(o);
@@ -373,14 +380,24 @@ const boost::json::object& Record::json() const {
 
 RawPage decode_page(std::string body) {
   Decoded d = decode(std::move(body), Shape::list);
-  return {d.records(), std::move(d.next), std::move(d.previous)};
+  auto next = std::move(d.next), previous = std::move(d.previous);
+  return {std::move(d).records(), std::move(next), std::move(previous)};
 }
 
 Records decode_array(std::string body) { return decode(std::move(body), Shape::array).records(); }
 
+namespace detail {
+void release_body(const BodyCount* body, std::size_t n) noexcept {
+  if (body->refs.fetch_sub(n, std::memory_order_acq_rel) == n) delete static_cast<const Document*>(body);
+}
+}  // namespace detail
+
+const Document& Record::doc() const noexcept { return static_cast<const Document&>(*body_); }
+
 RecordRef decode_object(std::string body) {
   Decoded d = decode(std::move(body), Shape::object);
-  return RecordRef(d.doc, &d.doc->records[0]);
+  d.doc->refs.store(1, std::memory_order_relaxed);
+  return RecordRef::adopt(&d.doc.release()->records[0]);
 }
 
 void missing_field(std::string_view what, std::string_view key) {

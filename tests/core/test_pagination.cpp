@@ -6,7 +6,9 @@
 #include "avala/pagination.hpp"
 #include "avala/resources/projects.hpp"
 
+#include <stdexcept>
 #include <thread>
+#include <vector>
 
 using avala::Error;
 using avala::ErrorKind;
@@ -109,6 +111,37 @@ TEST_CASE("a project needs string uid and name: the error names the field; the l
             std::string::npos);
     }
   }
+}
+
+TEST_CASE("record references count their body: shared, taken once, moved, and given back when a take fails") {
+  // Every reference is counted on the body, which goes with the last one
+  // (leaks and double frees: the ASan build).
+  auto page = avala::decode_page(R"({"results":[{"uid":"a","name":"1"},{"uid":"b","name":"2"},{"uid":"c","name":"3"}]})");
+  avala::RecordRef kept;
+  {
+    avala::Records records = std::move(page.items);
+    CHECK(page.items.empty());
+    avala::RecordRef first = records.share(0);
+    std::vector<avala::RecordRef> taken;
+    auto take = [&](avala::RecordRef r) { taken.push_back(std::move(r)); };
+    CHECK_THROWS_AS(records.take_each([&](avala::RecordRef r) {
+      if (!taken.empty()) throw std::runtime_error("full");
+      take(std::move(r));
+    }),
+                    std::runtime_error);
+    REQUIRE(taken.size() == 1);
+    records.take_each(take);  // a second time: counted as share counts
+    REQUIRE(taken.size() == 4);
+    kept = taken[2];
+    auto& alias = kept;
+    kept = alias;
+    avala::RecordRef moved = std::move(taken[3]);
+    CHECK_FALSE(taken[3]);
+    CHECK(moved->string("uid") == "c");
+    CHECK(first->string("uid") == "a");
+  }
+  CHECK(kept->string("name") == "2");
+  CHECK(avala::Records().empty());
 }
 
 TEST_CASE("items share their page's document and outlive the page") {

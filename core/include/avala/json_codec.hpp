@@ -4,6 +4,8 @@
 
 #include <boost/json/object.hpp>
 #include <array>
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -12,11 +14,21 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace avala {
 
 struct Document;
+
+namespace detail {
+// The count of references to one decoded body, which all its records share.
+struct BodyCount {
+  mutable std::atomic<std::size_t> refs{0};
+};
+// Gives back n references; the last one deletes the body.
+void release_body(const BodyCount* body, std::size_t n = 1) noexcept;
+}  // namespace detail
 
 // One decoded JSON object: its top-level fields in the order sent, string
 // values as views into the response text (copied only when they held an
@@ -28,7 +40,8 @@ struct Document;
 // parse itself (found by the pagination benchmark).
 //
 // Immutable and safe to share across threads; the records of one body
-// share it (RecordRef aliases the document), which lives until the last goes.
+// share it (a RecordRef counts a reference to the whole body), which lives
+// until the last reference goes.
 class Record {
  public:
   // 24 bytes: a page of 100 items writes ~1,200 of them.
@@ -92,31 +105,107 @@ class Record {
 
  private:
   friend struct Document;
-  const Document* doc_ = nullptr;
+  friend class RecordRef;
+  friend class Records;
+  const Document& doc() const noexcept;
+  const detail::BodyCount* body_ = nullptr;  // the Document
   std::span<const Field> fields_;
   mutable std::once_flag built_;
   mutable boost::json::object json_;
 };
 
-using RecordRef = std::shared_ptr<const Record>;
+// A counted reference to a record, keeping its whole body alive (like a
+// shared_ptr aliasing the body, but the count is the body's own, so a page's
+// records are counted once, when it is decoded, instead of one atomic
+// increment each: found by the pagination benchmark).
+class RecordRef {
+ public:
+  RecordRef() noexcept = default;
+  RecordRef(std::nullptr_t) noexcept {}
+  RecordRef(const RecordRef& other) noexcept : r_(other.r_) {
+    if (r_ != nullptr) r_->body_->refs.fetch_add(1, std::memory_order_relaxed);
+  }
+  RecordRef(RecordRef&& other) noexcept : r_(std::exchange(other.r_, nullptr)) {}
+  RecordRef& operator=(RecordRef other) noexcept {
+    std::swap(r_, other.r_);
+    return *this;
+  }
+  ~RecordRef() {
+    if (r_ != nullptr) detail::release_body(r_->body_);
+  }
 
-// The records of one body (a page's items, a bare array's objects). Each
-// one shared is a RecordRef that keeps the whole body alive.
+  const Record* get() const noexcept { return r_; }
+  const Record& operator*() const noexcept { return *r_; }
+  const Record* operator->() const noexcept { return r_; }
+  explicit operator bool() const noexcept { return r_ != nullptr; }
+
+ private:
+  friend class Records;
+  friend RecordRef decode_object(std::string body);
+  // Takes over a reference already counted.
+  static RecordRef adopt(const Record* r) noexcept {
+    RecordRef ref;
+    ref.r_ = r;
+    return ref;
+  }
+  const Record* r_ = nullptr;
+};
+
+// The records of one body (a page's items, a bare array's objects), holding
+// a reference to it. Decoding counts one more for each record, so that
+// take_each hands every record out as a RecordRef without counting again.
 class Records {
  public:
-  Records() = default;
-  Records(std::shared_ptr<const void> body, std::span<const Record> records) noexcept
-      : body_(std::move(body)), records_(records) {}
+  Records() noexcept = default;
+  // For the decoder: takes over 1 + `prepaid` references to `body`.
+  Records(const detail::BodyCount* body, std::span<const Record> records, std::size_t prepaid) noexcept
+      : records_(records), body_(body), prepaid_(prepaid) {}
+  Records(Records&& other) noexcept
+      : records_(std::exchange(other.records_, {})), body_(std::exchange(other.body_, nullptr)),
+        prepaid_(std::exchange(other.prepaid_, 0)) {}
+  Records& operator=(Records&& other) noexcept {
+    Records(std::move(other)).swap(*this);
+    return *this;
+  }
+  ~Records() {
+    if (body_ != nullptr) detail::release_body(body_, prepaid_ + 1);
+  }
 
   std::size_t size() const noexcept { return records_.size(); }
   bool empty() const noexcept { return records_.empty(); }
   // Borrowed: valid while these Records live.
   const Record& operator[](std::size_t i) const noexcept { return records_[i]; }
-  RecordRef share(std::size_t i) const { return RecordRef(body_, &records_[i]); }
+  // A reference to one record (counted).
+  RecordRef share(std::size_t i) const noexcept {
+    body_->refs.fetch_add(1, std::memory_order_relaxed);
+    return RecordRef::adopt(&records_[i]);
+  }
+
+  // Calls f(RecordRef) for every record, in order, with the references
+  // counted at decoding; once only (later, it counts as share does). If f
+  // throws, the references it did not get are given back.
+  template <class F>
+  void take_each(F&& f) {
+    std::size_t i = 0;
+    bool prepaid = prepaid_ == records_.size() && !records_.empty();
+    prepaid_ = 0;
+    try {
+      for (; i < records_.size(); ++i) f(prepaid ? RecordRef::adopt(&records_[i]) : share(i));
+    } catch (...) {
+      if (prepaid && i + 1 < records_.size()) detail::release_body(body_, records_.size() - i - 1);
+      throw;
+    }
+  }
 
  private:
-  std::shared_ptr<const void> body_;
+  void swap(Records& other) noexcept {
+    std::swap(records_, other.records_);
+    std::swap(body_, other.body_);
+    std::swap(prepaid_, other.prepaid_);
+  }
   std::span<const Record> records_;
+  const detail::BodyCount* body_ = nullptr;  // one reference of our own, plus prepaid_
+  std::size_t prepaid_ = 0;
 };
 
 // A list body, {"results": [...], "next": url|null, "previous": url|null}.

@@ -47,17 +47,17 @@ Decoder<T> from_json_decoder() {
 
 // Makes items of decoded objects (a page's, or a bare-array answer's).
 template <class T>
-std::vector<T> decode_items(const Records& records, const Decoder<T>& decode) {
+std::vector<T> decode_items(Records records, const Decoder<T>& decode) {
   std::vector<T> items;
   items.reserve(records.size());
-  for (std::size_t i = 0; i < records.size(); ++i) items.push_back(decode(records.share(i)));
+  records.take_each([&](RecordRef r) { items.push_back(decode(std::move(r))); });
   return items;
 }
 
 template <class T>
 Page<T> make_page(RawPage raw, const Decoder<T>& decode = from_json_decoder<T>()) {
   Page<T> page;
-  page.items = decode_items(raw.items, decode);
+  page.items = decode_items(std::move(raw.items), decode);
   if (raw.next) page.next_cursor = cursor_from_link(*raw.next);
   if (raw.previous) page.previous_cursor = cursor_from_link(*raw.previous);
   page.next = std::move(raw.next);
@@ -165,7 +165,7 @@ class Paginator {
     try {
       auto page = decoding(resp, [&] {
         RawPage raw = decode_page(std::move(resp.body));
-        return std::pair(decode_items(raw.items, decode_), std::move(raw.next));
+        return std::pair(decode_items(std::move(raw.items), decode_), std::move(raw.next));
       });
       if (ahead_ && page.second != ahead_->link) ahead_.reset();  // a wrong guess, dropped unread
       return page;
