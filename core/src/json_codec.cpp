@@ -192,17 +192,22 @@ class Reader {
       // stall on every field (perf: most of a page's decoding).
       check(member.error());
       od::field& f = member.value_unsafe();
-      std::string_view key = key_of(f);
       od::value& v = f.value();
-      switch (type_of(v)) {
-        case od::json_type::string: doc_.fields.emplace_back(key, string_of(v)); break;
-        case od::json_type::boolean: {
+      // The value's text, up to the next token. Its first character gives
+      // the type, as simdjson's type() would; anything else goes to tree(),
+      // which asks simdjson and reports its error.
+      std::string_view token = v.raw_json_token();
+      std::string_view key = key_of(f, token.data());
+      switch (token.empty() ? '\0' : token[0]) {
+        case '"': doc_.fields.emplace_back(key, string_of(v, token)); break;
+        case 't':
+        case 'f': {
           bool b = false;
           check(v.get_bool().get(b));
           doc_.fields.emplace_back(key, b ? Field::kTrue : Field::kFalse);
           break;
         }
-        case od::json_type::null:
+        case 'n':
           null_of(v);
           doc_.fields.emplace_back(key, Field::kNull);
           break;
@@ -243,9 +248,11 @@ class Reader {
   // A field's key: a view of the text between its quotes when it holds no
   // escape. Only whitespace and the colon separate the key's closing quote
   // from the value (simdjson checked), so it is found by stepping back.
-  AVALA_INLINE std::string_view key_of(od::field& f) {
+  AVALA_INLINE std::string_view key_of(od::field& f) { return key_of(f, f.value().raw_json_token().data()); }
+  // The same, given where the field's value starts.
+  AVALA_INLINE std::string_view key_of(od::field& f, const char* value) {
     const char* begin = f.key().raw();  // just after the opening quote
-    const char* quote = f.value().raw_json_token().data() - 1;
+    const char* quote = value - 1;
     while (*quote != '"') --quote;
     std::string_view k(begin, static_cast<std::size_t>(quote - begin));
     if (!has_escape(k)) return k;
@@ -255,8 +262,9 @@ class Reader {
 
   // A string value: a view of the text between its quotes when it holds no
   // escape (its token ends with the closing quote, then maybe whitespace).
-  AVALA_INLINE std::string_view string_of(od::value& v) {
-    std::string_view token = v.raw_json_token();
+  AVALA_INLINE std::string_view string_of(od::value& v) { return string_of(v, v.raw_json_token()); }
+  // The same, given the value's token.
+  AVALA_INLINE std::string_view string_of(od::value& v, std::string_view token) {
     std::size_t quote = token.size() - 1;
     while (quote > 0 && token[quote] != '"') --quote;
     std::string_view s = token.substr(1, quote > 0 ? quote - 1 : 0);
