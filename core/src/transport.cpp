@@ -60,8 +60,8 @@ bool is_ip_literal(const std::string& host) {
 // over them (a page's body was written twice: the memset was ~1% of a page
 // walk, found by the pagination benchmark). It reserves the decoder's padding
 // with the body, so the decoder never copies it. Beast calls init only for a
-// body that will come and is within the parser's body_limit (a 204 may claim
-// any length).
+// body that will come and is within the parser's body_limit (a 204, or the
+// answer to a HEAD, may claim any length).
 struct ResponseBody {
   using value_type = std::string;
 
@@ -328,9 +328,13 @@ struct Transport::Impl {
   }
 
   template <class Stream>
-  HttpResponse read_response(Connection& c, Stream& stream, Clock::time_point deadline, bool& keep_alive) {
+  // `head`: the answer to a HEAD request, which has no body whatever its
+  // Content-Length says.
+  HttpResponse read_response(Connection& c, Stream& stream, Clock::time_point deadline, bool head,
+                             bool& keep_alive) {
     beast::error_code ec;
     http::response_parser<ResponseBody> parser;
+    parser.skip(head);
     parser.body_limit(opts.max_body_bytes);
     parser.header_limit(64 * 1024);
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
@@ -457,8 +461,9 @@ HttpResponse Transport::finish(Pending pending, Clock::time_point deadline) {
     try {
       if (s.failed) throw *s.failed;
       bool keep_alive = false;
-      HttpResponse resp = s.conn->tls ? impl_->read_response(*s.conn, *s.conn->tls, deadline, keep_alive)
-                                      : impl_->read_response(*s.conn, *s.conn->plain, deadline, keep_alive);
+      bool head = s.req.method() == http::verb::head;
+      HttpResponse resp = s.conn->tls ? impl_->read_response(*s.conn, *s.conn->tls, deadline, head, keep_alive)
+                                      : impl_->read_response(*s.conn, *s.conn->plain, deadline, head, keep_alive);
       if (keep_alive) impl_->give_back(std::move(s.conn));
       return resp;
     } catch (const TransportError& e) {

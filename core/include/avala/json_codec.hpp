@@ -88,7 +88,11 @@ class Record {
     std::array<const Field*, N> last{};
     for (const Field& f : fields_) {
       for (std::size_t i = 0; i < N; ++i) {
-        if (f.key_size_ == keys[i].size() && std::memcmp(f.key_, keys[i].data(), keys[i].size()) == 0) last[i] = &f;
+        // (memcmp is not given the null data of an empty key.)
+        if (f.key_size_ == keys[i].size() &&
+            (keys[i].empty() || std::memcmp(f.key_, keys[i].data(), keys[i].size()) == 0)) {
+          last[i] = &f;
+        }
       }
     }
     std::array<std::optional<std::string_view>, N> out{};
