@@ -129,16 +129,32 @@ void run_until_done(Connection& c, const bool& done, Clock::time_point deadline,
 
 // A SyncReadStream over a plain socket that never blocks past a deadline:
 // it waits for data with poll(), then takes what is there with a
-// non-blocking recv. Timing out reports beast::error::timeout.
+// non-blocking recv. Timing out reports beast::error::timeout. With
+// `ready_likely` (an answer read ahead, which has usually arrived by the time
+// it is read) it tries the recv first and polls only if nothing is there:
+// one syscall fewer per page of a walk.
 class PolledReader {
  public:
-  PolledReader(tcp::socket& socket, Clock::time_point deadline) : socket_(socket), deadline_(deadline) {}
+  PolledReader(tcp::socket& socket, Clock::time_point deadline, bool ready_likely)
+      : socket_(socket), deadline_(deadline), ready_likely_(ready_likely) {}
 
   template <class MutableBufferSequence>
   std::size_t read_some(const MutableBufferSequence& buffers, beast::error_code& ec) {
     ec = {};
     asio::mutable_buffer into = *asio::buffer_sequence_begin(buffers);
     pollfd p{socket_.native_handle(), POLLIN, 0};
+    if (ready_likely_) {
+      ssize_t n = ::recv(p.fd, into.data(), into.size(), MSG_DONTWAIT);
+      if (n > 0) return static_cast<std::size_t>(n);
+      if (n == 0) {
+        ec = asio::error::eof;
+        return 0;
+      }
+      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+        ec.assign(errno, boost::system::system_category());
+        return 0;
+      }
+    }
     for (;;) {
       auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline_ - Clock::now()).count();
       if (left <= 0) {
@@ -175,6 +191,7 @@ class PolledReader {
  private:
   tcp::socket& socket_;
   Clock::time_point deadline_;
+  bool ready_likely_;
 };
 
 std::string tls_failure_message(const beast::error_code& ec, SSL* ssl) {
@@ -331,7 +348,7 @@ struct Transport::Impl {
   // `head`: the answer to a HEAD request, which has no body whatever its
   // Content-Length says.
   HttpResponse read_response(Connection& c, Stream& stream, Clock::time_point deadline, bool head,
-                             bool& keep_alive) {
+                             bool ready_likely, bool& keep_alive) {
     beast::error_code ec;
     http::response_parser<ResponseBody> parser;
     parser.skip(head);
@@ -342,7 +359,7 @@ struct Transport::Impl {
       // deadline: one wait and one read per chunk, where the reactor took a
       // failed read, an epoll_wait and a read (found by the get-latency
       // benchmark). Beast still does all the HTTP parsing.
-      PolledReader reader(stream.socket(), deadline);
+      PolledReader reader(stream.socket(), deadline, ready_likely);
       http::read(reader, c.buffer, parser, ec);
       if (ec == beast::error::timeout) {
         throw TransportError(ErrorKind::timeout, "request timed out during reading the response", true, false);
@@ -462,8 +479,9 @@ HttpResponse Transport::finish(Pending pending, Clock::time_point deadline) {
       if (s.failed) throw *s.failed;
       bool keep_alive = false;
       bool head = s.req.method() == http::verb::head;
-      HttpResponse resp = s.conn->tls ? impl_->read_response(*s.conn, *s.conn->tls, deadline, head, keep_alive)
-                                      : impl_->read_response(*s.conn, *s.conn->plain, deadline, head, keep_alive);
+      HttpResponse resp =
+          s.conn->tls ? impl_->read_response(*s.conn, *s.conn->tls, deadline, head, s.ahead, keep_alive)
+                      : impl_->read_response(*s.conn, *s.conn->plain, deadline, head, s.ahead, keep_alive);
       if (keep_alive) impl_->give_back(std::move(s.conn));
       return resp;
     } catch (const TransportError& e) {
