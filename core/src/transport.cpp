@@ -143,30 +143,20 @@ class PolledReader {
     ec = {};
     asio::mutable_buffer into = *asio::buffer_sequence_begin(buffers);
     pollfd p{socket_.native_handle(), POLLIN, 0};
-    if (ready_likely_) {
-      ssize_t n = ::recv(p.fd, into.data(), into.size(), MSG_DONTWAIT);
-      if (n > 0) return static_cast<std::size_t>(n);
-      if (n == 0) {
-        ec = asio::error::eof;
-        return 0;
+    for (bool wait = !ready_likely_;; wait = true) {
+      if (wait) {
+        auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline_ - Clock::now()).count();
+        if (left <= 0) {
+          ec = beast::error::timeout;
+          return 0;
+        }
+        int ready = ::poll(&p, 1, static_cast<int>(std::min<std::int64_t>(left, 60'000)));
+        if (ready < 0 && errno != EINTR) {
+          ec.assign(errno, boost::system::system_category());
+          return 0;
+        }
+        if (ready <= 0) continue;  // interrupted, or a wait shorter than the deadline ran out
       }
-      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-        ec.assign(errno, boost::system::system_category());
-        return 0;
-      }
-    }
-    for (;;) {
-      auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline_ - Clock::now()).count();
-      if (left <= 0) {
-        ec = beast::error::timeout;
-        return 0;
-      }
-      int ready = ::poll(&p, 1, static_cast<int>(std::min<std::int64_t>(left, 60'000)));
-      if (ready < 0 && errno != EINTR) {
-        ec.assign(errno, boost::system::system_category());
-        return 0;
-      }
-      if (ready <= 0) continue;  // interrupted, or a wait shorter than the deadline ran out
       ssize_t n = ::recv(p.fd, into.data(), into.size(), MSG_DONTWAIT);
       if (n > 0) return static_cast<std::size_t>(n);
       if (n == 0) {
