@@ -395,9 +395,7 @@ RawPage decode_page(std::string body) {
 Records decode_array(std::string body) { return decode(std::move(body), Shape::array).records(); }
 
 namespace detail {
-void release_body(const BodyCount* body, std::size_t n) noexcept {
-  if (body->refs.fetch_sub(n, std::memory_order_acq_rel) == n) delete static_cast<const Document*>(body);
-}
+void destroy_body(const BodyCount* body) noexcept { delete static_cast<const Document*>(body); }
 }  // namespace detail
 
 const Document& Record::doc() const noexcept { return static_cast<const Document&>(*body_); }

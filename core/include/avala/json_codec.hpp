@@ -26,8 +26,12 @@ namespace detail {
 struct BodyCount {
   mutable std::atomic<std::size_t> refs{0};
 };
+// Deletes the body (its count has reached zero).
+void destroy_body(const BodyCount* body) noexcept;
 // Gives back n references; the last one deletes the body.
-void release_body(const BodyCount* body, std::size_t n = 1) noexcept;
+inline void release_body(const BodyCount* body, std::size_t n = 1) noexcept {
+  if (body->refs.fetch_sub(n, std::memory_order_acq_rel) == n) destroy_body(body);
+}
 }  // namespace detail
 
 // One decoded JSON object: its top-level fields in the order sent, string
@@ -88,11 +92,8 @@ class Record {
     std::array<const Field*, N> last{};
     for (const Field& f : fields_) {
       for (std::size_t i = 0; i < N; ++i) {
-        // (memcmp is not given the null data of an empty key.)
-        if (f.key_size_ == keys[i].size() &&
-            (keys[i].empty() || std::memcmp(f.key_, keys[i].data(), keys[i].size()) == 0)) {
-          last[i] = &f;
-        }
+        // (string_view's == never hands memcmp the null data of an empty key.)
+        if (f.key_size_ == keys[i].size() && std::string_view(f.key_, f.key_size_) == keys[i]) last[i] = &f;
       }
     }
     std::array<std::optional<std::string_view>, N> out{};
