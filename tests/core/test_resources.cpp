@@ -90,6 +90,11 @@ TEST_CASE("objects must carry their schema's required fields; unknown fields sur
   auto no_name = avala::decode_object(R"({"uid":"a1"})");
   CHECK(kind_of([&] { avala::Object::decode(api::kAgent, no_name); }) == ErrorKind::decode);
   CHECK_NOTHROW(avala::Object::decode(api::kAny, avala::decode_object("{}")));
+  // A field named "" beside a schema's unused (empty) required key (UBSan
+  // build: the comparison never hands memcmp a null pointer).
+  auto odd = avala::Object::decode(api::kTask, avala::decode_object(R"({"uid":"t1","":"x"})"));
+  CHECK(odd.string("") == "x");
+  CHECK_NOTHROW(avala::Object::decode(api::kAny, avala::decode_object(R"({"":1})")));
 }
 
 TEST_CASE("wait options follow the contract: defaults, a 0.5 s floor, negatives refused") {
