@@ -121,7 +121,7 @@ struct Cursors {
 
 namespace capi {
 template <class T>
-struct Block;
+class Block;
 }  // namespace capi
 
 struct avala_project {
@@ -160,11 +160,9 @@ class Block {
   template <class Item>
   static Block* make(std::span<Item> page) {
     static_assert(std::is_nothrow_constructible_v<T, Item&&>);
-    auto* b = new Block(page.size());
-    for (auto& item : page) {
-      T* made = new (b->items_ + b->count_++) T(std::move(item));
-      made->block = b;
-    }
+    auto* b = new Block(page.size());  // the only step that may throw
+    for (std::size_t i = 0; i < page.size(); ++i) new (b->items_ + i) T(std::move(page[i]));
+    for (std::uint32_t i = 0; i < b->count_; ++i) b->items_[i].block = b;
     return b;
   }
 
@@ -182,17 +180,17 @@ class Block {
 
  private:
   explicit Block(std::size_t n)
-      : refs_(static_cast<std::uint32_t>(n) + 1), items_(std::allocator<T>().allocate(n)), capacity_(n) {}
+      : refs_(static_cast<std::uint32_t>(n) + 1), items_(std::allocator<T>().allocate(n)),
+        count_(static_cast<std::uint32_t>(n)) {}
   ~Block() {
     for (std::uint32_t i = 0; i < count_; ++i) items_[i].~T();
-    std::allocator<T>().deallocate(items_, capacity_);
+    std::allocator<T>().deallocate(items_, count_);
   }
 
   // One per item, taken up front (so handing one out costs no atomic), plus the iterator's.
   std::atomic<std::uint32_t> refs_;
   T* items_;
-  std::size_t capacity_;
-  std::uint32_t count_ = 0;  // made
+  std::uint32_t count_;
   std::uint32_t taken_ = 0;  // handed out; only the iterator's thread touches it
 };
 

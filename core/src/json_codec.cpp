@@ -74,7 +74,6 @@ namespace {
 using Field = Record::Field;
 namespace od = simdjson::ondemand;
 
-
 enum class Shape { list, array, object };
 
 // Boost.JSON's default depth limit, applied to the whole body as if Boost.JSON
@@ -402,7 +401,7 @@ const Document& Record::doc() const noexcept { return static_cast<const Document
 
 RecordRef decode_object(std::string body) {
   Decoded d = decode(std::move(body), Shape::object);
-  d.doc->refs.store(1, std::memory_order_relaxed);
+  d.doc->refs.store(1, std::memory_order_relaxed);  // the body's only reference
   return RecordRef::adopt(&d.doc.release()->records[0]);
 }
 

@@ -259,7 +259,15 @@ def test_a_page_item_keeps_its_page_alive(client: Any) -> None:
     # reads its own fields.
     import gc
 
-    third = client.projects.list(limit=3).items[2]
+    page = client.projects.list(limit=3)
+    expected = (page.items[2].uid, page.items[2].name)
+    third = page.items[2]
+    del page
     gc.collect()
+    # Other pages of the same size, made and freed: they would take the
+    # memory of a page freed too early (and ASan would flag it).
+    walked = [p.uid for _, p in zip(range(60), client.projects.iter(limit=3))]
+    assert len(set(walked)) == 60
     assert third._native is not None
-    assert third.uid and third.name and third.uid != client.projects.list(limit=1).items[0].uid
+    assert (third.uid, third.name) == expected
+    assert third.uid != client.projects.list(limit=1).items[0].uid

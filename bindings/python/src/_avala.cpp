@@ -122,16 +122,29 @@ const char* c_arg(const std::optional<std::string>& s, const char* what) {
   return s ? c_arg(*s, what) : nullptr;
 }
 
-// A project's string field, None when absent, null or not a string
-// (avala_object_string's rule), without parsing the whole object: the typed
-// getters for the documented fields, else the field's JSON text, unquoted.
-py::object project_string(const avala_project* p, std::string_view field) {
-  if (field == "uid") return to_py(avala_project_uid(p));
-  if (field == "name") return to_py(avala_project_name(p));
-  if (field == "status") return to_py(avala_project_status(p));
-  if (field == "created_at") return to_py(avala_project_created_at(p));
-  if (field == "updated_at") return to_py(avala_project_updated_at(p));
-  const char* text = avala_project_field_json(p, c_arg(std::string(field), "field name contains a NUL character"));
+// The project fields with a typed getter in the C ABI.
+enum class ProjectField { uid, name, status, created_at, updated_at, other };
+
+ProjectField project_field(std::string_view n) noexcept {
+  using P = ProjectField;
+  return n == "uid" ? P::uid : n == "name" ? P::name : n == "status" ? P::status
+       : n == "created_at" ? P::created_at : n == "updated_at" ? P::updated_at : P::other;
+}
+
+// A project's string field (`which` is project_field(field); `field` holds
+// no NUL), None when absent, null or not a string (avala_object_string's
+// rule), without parsing the whole object: the typed getters for the
+// documented fields, else the field's JSON text, unquoted.
+py::object project_string(const avala_project* p, ProjectField which, const char* field) {
+  switch (which) {
+    case ProjectField::uid: return to_py(avala_project_uid(p));
+    case ProjectField::name: return to_py(avala_project_name(p));
+    case ProjectField::status: return to_py(avala_project_status(p));
+    case ProjectField::created_at: return to_py(avala_project_created_at(p));
+    case ProjectField::updated_at: return to_py(avala_project_updated_at(p));
+    case ProjectField::other: break;
+  }
+  const char* text = avala_project_field_json(p, field);
   if (text == nullptr || text[0] != '"') return py::none();
   std::string_view json(text);
   if (json.find('\\') == std::string_view::npos) {  // no escapes: the text between the quotes
@@ -181,14 +194,12 @@ PyObject* item_get_string(PyObject* self, PyObject* field) noexcept {
     const char* text = PyUnicode_AsUTF8AndSize(field, &size);  // TypeError unless a str
     if (text == nullptr) return nullptr;
     std::string_view name(text, static_cast<std::size_t>(size));
-    if (name.find('\0') != std::string_view::npos) throw std::invalid_argument("field name contains a NUL character");
+    if (name.find('\0') != std::string_view::npos) raise_invalid("field name contains a NUL character");
     auto* item = reinterpret_cast<Item*>(self);
-    if (item->project != nullptr) return project_string(item->project, name).release().ptr();
+    if (item->project != nullptr) return project_string(item->project, project_field(name), text).release().ptr();
     return to_py(avala_object_string(item->object, text)).release().ptr();
   } catch (py::error_already_set& e) {
     e.restore();
-  } catch (const std::invalid_argument& e) {
-    PyErr_SetString(PyExc_ValueError, e.what());
   } catch (const std::exception& e) {
     PyErr_SetString(PyExc_RuntimeError, e.what());
   }
@@ -379,32 +390,15 @@ py::list to_models(std::vector<Owned>& items, const py::type& model) {
 struct StrField {
   PyObject_HEAD
   PyObject* field;    // the Python Field (avala.types._model._StrField)
-  PyObject* name;     // its name, a str
   PyObject* missing;  // what an absent or non-string value reads as
-  std::string utf8;   // the name for the C ABI
-  enum class Project { uid, name, status, created_at, updated_at, other } which;
+  std::string utf8;   // its name, for the C ABI
+  ProjectField which;  // project_field(utf8), looked up once
 };
 
 PyObject* read_item(const StrField& f, const Item& item) {
-  const char* text = nullptr;
-  if (item.project != nullptr) {
-    using P = StrField::Project;
-    switch (f.which) {
-      case P::uid: text = avala_project_uid(item.project); break;
-      case P::name: text = avala_project_name(item.project); break;
-      case P::status: text = avala_project_status(item.project); break;
-      case P::created_at: text = avala_project_created_at(item.project); break;
-      case P::updated_at: text = avala_project_updated_at(item.project); break;
-      case P::other: {
-        py::object v = project_string(item.project, f.utf8);
-        return v.is_none() ? Py_NewRef(f.missing) : v.release().ptr();
-      }
-    }
-  } else {
-    text = avala_object_string(item.object, f.utf8.c_str());
-  }
-  if (text == nullptr) return Py_NewRef(f.missing);
-  return to_py(text).release().ptr();
+  py::object v = item.project != nullptr ? project_string(item.project, f.which, f.utf8.c_str())
+                                         : to_py(avala_object_string(item.object, f.utf8.c_str()));
+  return v.is_none() ? Py_NewRef(f.missing) : v.release().ptr();
 }
 
 PyObject* str_field_get(PyObject* self, PyObject* obj, PyObject* type) noexcept {
@@ -477,7 +471,6 @@ void str_field_dealloc(PyObject* self) noexcept {
   PyObject_GC_UnTrack(self);
   auto* f = reinterpret_cast<StrField*>(self);
   str_field_clear(self);
-  Py_CLEAR(f->name);
   f->utf8.~basic_string();
   PyTypeObject* type = Py_TYPE(self);
   type->tp_free(self);
@@ -510,11 +503,8 @@ PyObject* str_field_new(PyTypeObject* type, PyObject* args, PyObject* kwargs) no
   auto* f = reinterpret_cast<StrField*>(self);
   new (&f->utf8) std::string(std::move(utf8_name));  // noexcept
   f->field = Py_NewRef(field);
-  f->name = Py_NewRef(name);
   f->missing = Py_NewRef(missing);
-  using P = StrField::Project;
-  f->which = n == "uid" ? P::uid : n == "name" ? P::name : n == "status" ? P::status
-           : n == "created_at" ? P::created_at : n == "updated_at" ? P::updated_at : P::other;
+  f->which = project_field(n);
   return self;
 }
 
@@ -614,7 +604,6 @@ PyObject* model_getattro(PyObject* self, PyObject* name) noexcept {
   if (found != nullptr || !PyErr_ExceptionMatches(PyExc_AttributeError)) return found;
   static PyObject* const kMissing = PyUnicode_InternFromString("_missing_attribute");
   if (kMissing == nullptr) return nullptr;
-  if (PyUnicode_Check(name) && PyUnicode_Compare(name, kMissing) == 0) return nullptr;  // not defined: the error stands
   PyObject *type, *value, *traceback;
   PyErr_Fetch(&type, &value, &traceback);
   PyObject* missing = PyObject_GenericGetAttr(self, kMissing);

@@ -7,7 +7,6 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -66,7 +65,6 @@ class Record {
     static constexpr std::uint32_t kNull = 0xffffffff, kFalse = 0xfffffffe, kTrue = 0xfffffffd;
 
    private:
-    friend class Record;
     static std::uint32_t size32(std::string_view s) noexcept { return static_cast<std::uint32_t>(s.size()); }
     const char* key_;
     const char* text_ = nullptr;
@@ -92,8 +90,7 @@ class Record {
     std::array<const Field*, N> last{};
     for (const Field& f : fields_) {
       for (std::size_t i = 0; i < N; ++i) {
-        // (string_view's == never hands memcmp the null data of an empty key.)
-        if (f.key_size_ == keys[i].size() && std::string_view(f.key_, f.key_size_) == keys[i]) last[i] = &f;
+        if (f.key() == keys[i]) last[i] = &f;
       }
     }
     std::array<std::optional<std::string_view>, N> out{};
@@ -126,7 +123,6 @@ class Record {
 class RecordRef {
  public:
   RecordRef() noexcept = default;
-  RecordRef(std::nullptr_t) noexcept {}
   RecordRef(const RecordRef& other) noexcept : r_(other.r_) {
     if (r_ != nullptr) r_->body_->refs.fetch_add(1, std::memory_order_relaxed);
   }
@@ -192,7 +188,7 @@ class Records {
   template <class F>
   void take_each(F&& f) {
     std::size_t i = 0;
-    bool prepaid = prepaid_ == records_.size() && !records_.empty();
+    bool prepaid = prepaid_ != 0;  // all of them, or none
     prepaid_ = 0;
     try {
       for (; i < records_.size(); ++i) f(prepaid ? RecordRef::adopt(&records_[i]) : share(i));

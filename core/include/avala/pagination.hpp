@@ -102,8 +102,8 @@ std::optional<std::string_view> next_link_hint(std::string_view body) noexcept;
 
 // Walks every item across pages, one page held at a time. Reads ahead: as
 // soon as a page arrives, the request for the next one goes out (on an idle
-// pooled connection, never a new one), so the server works on it while this page is decoded and
-// used. Follows `next` only when same-origin. After a failed fetch, next()
+// pooled connection, never a new one), so the server works on it while this
+// page is decoded and used. Follows `next` only when same-origin. After a failed fetch, next()
 // may be called again: it retries the same page. Dropping a paginator with
 // a request ahead closes that request's connection.
 template <class T>

@@ -114,10 +114,10 @@ class ModelIterator(_avala.Batches, Iterator[M]):
         self._batch = batch
         self._model = model
 
-    def __iter__(self) -> ModelIterator[M]:
-        return self
-
     if TYPE_CHECKING:
+        # Both are the extension's (_avala.Batches): tp_iter and tp_iternext.
+
+        def __iter__(self) -> ModelIterator[M]: ...
 
         def __next__(self) -> M: ...
 

@@ -46,14 +46,6 @@ from typing import (
 from avala import _avala
 from avala._datetimes import format_datetime, parse_datetime
 
-if TYPE_CHECKING:
-    from typing import Protocol
-
-    class _Native(Protocol):
-        def json(self) -> str: ...
-        def get_string(self, field: str) -> Optional[str]: ...
-
-
 __all__ = [
     "Model",
     "Str",
@@ -122,22 +114,12 @@ class Field(Generic[T]):
 
 class _StrField(Field[T]):
     """A string field: read through the native getter (which yields a str or
-    None) in one step — uid and name are read for every item of a walk, so
-    this path is kept free of the generic convert call."""
+    None). On models it stands behind the extension's C descriptor
+    (_avala.StrField), which reads an Item directly and defers here for
+    everything else."""
 
     from_string = True
     missing: Any = None
-
-    def __get__(self, obj: Optional[Model], owner: Optional[type] = None) -> Any:
-        if obj is None:
-            return self
-        # A model holds its native object until it is parsed (_raw() sets
-        # _data first, then drops _native), so one check suffices.
-        native = obj._native
-        if native is not None:
-            value = native.get_string(self.name)
-            return self.missing if value is None else value
-        return self.convert(obj._raw().get(self.name))
 
     def convert(self, value: Any) -> Any:
         return value if isinstance(value, str) else self.missing
@@ -256,7 +238,7 @@ class Model(_avala.ModelBase):
     _required: ClassVar[Tuple[str, ...]] = ("uid",)  # string fields a hand-built model must have
     _repr_fields: ClassVar[Optional[Tuple[str, ...]]] = None  # None: every declared field
 
-    _native: Optional[_Native]
+    _native: Optional[_avala.Item]
     _data: Optional[Dict[str, Any]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -289,7 +271,7 @@ class Model(_avala.ModelBase):
         object.__setattr__(self, "_data", data)
 
     @classmethod
-    def _from_native(cls: Type[M], native: _Native) -> M:
+    def _from_native(cls: Type[M], native: _avala.Item) -> M:
         obj = cls.__new__(cls)
         object.__setattr__(obj, "_native", native)
         object.__setattr__(obj, "_data", None)
