@@ -4,6 +4,7 @@
 // not wrap yet can be reached through avala::Client::request in a run
 // function of its own.
 #include "commands.hpp"
+#include "interrupt.hpp"
 
 #include <array>
 #include <chrono>
@@ -39,7 +40,8 @@ Context::Context(const Invocation& inv, Output& out) : inv_(inv), out_(out) {
 }
 
 avala::Client& Context::client() {
-    if (!client_) client_.emplace(client_options_);
+    // Every call carries the run's cancel handle: Ctrl-C stops it at once.
+    if (!client_) client_.emplace(avala::Client(client_options_).with_cancel(interrupt_cancel()));
     return *client_;
 }
 
