@@ -22,11 +22,14 @@
 // epoll_ctl on the epoll instance the parent still uses; idle sockets' file
 // descriptors are closed, which the parent does not notice) and makes a new one.
 //
-// Two shortcuts on plain TCP, both found by the benchmarks: a response is read
-// by waiting for readability, then recv() straight into the buffer (the
-// reactor's speculative read first costs a syscall that fails), and the
-// request is written by Beast's async_write, whose first write is attempted at
-// once on the running thread.
+// Shortcuts on plain TCP, found by the benchmarks: a request is written with a
+// non-blocking send on the calling thread (the reactor only takes what the
+// socket would not), an answer is read by the waiter itself — an answer read
+// ahead has usually arrived, and then costs one recv and no reactor at all —
+// and a socket is registered with the reactor for reading only (after connect,
+// its writability woke the reactor on every ACK). A walk costs two syscalls a
+// page (recv, send), as before the engine; a get four (send, epoll_ctl,
+// epoll_wait, recv) where the old poll() loop took three.
 #include "avala/transport.hpp"
 
 #include <openssl/ssl.h>
@@ -156,6 +159,7 @@ struct Connection {
     return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
   }
 
+  Clock::time_point idle_since;  // when it was pooled
   tcp::resolver resolver;
   std::optional<tcp::socket> plain;
   std::optional<TlsStream> tls;
@@ -223,17 +227,23 @@ struct Engine {
     pool_mu.unlock();
   }
 
-  std::unique_ptr<Connection> take_idle() {
+  // An idle connection that is still open. For a request that must not be
+  // sent twice the check is always made; for an idempotent one only after a
+  // second idle (servers close idle connections after seconds, and if one
+  // did sooner, the request is sent again on a fresh connection anyway):
+  // one syscall fewer per page of a walk.
+  std::unique_ptr<Connection> take_idle(bool check_always) {
     std::lock_guard lock(pool_mu);
     while (!idle.empty()) {
       auto c = std::move(idle.back());
       idle.pop_back();
-      if (c->still_open()) return c;
+      if ((!check_always && Clock::now() - c->idle_since < std::chrono::seconds(1)) || c->still_open()) return c;
     }
     return nullptr;
   }
 
   void give_back(std::unique_ptr<Connection> c, std::size_t max_idle) {
+    c->idle_since = Clock::now();
     std::lock_guard lock(pool_mu);
     if (idle.size() < max_idle) idle.push_back(std::move(c));
   }
@@ -263,28 +273,35 @@ struct Engine {
   // wake_followers().
   Woke wait(const std::atomic<bool>& done, Clock::time_point deadline, const CallContext* ctx);
 
-  // Runs f on the engine (by the leader; now, if the caller can lead).
+  // Runs f on the engine: at once on this thread when nobody leads (a
+  // request is then written before start() returns, so a request read ahead
+  // is on the wire while the caller works), else by the leader.
   template <class F>
   void run(F&& f) {
-    asio::post(ioc, std::forward<F>(f));
-    poll_if_free();
-  }
-
-  // Runs ready handlers on this thread if nobody leads (a request started
-  // ahead is written now, not when its answer is waited for).
-  void poll_if_free() {
     std::unique_lock lock(lead_mu);
-    if (leading) return;
+    if (leading) {
+      lock.unlock();
+      asio::post(ioc, std::forward<F>(f));
+      return;
+    }
     leading = true;
     lock.unlock();
-    ioc.poll();
-    lock.lock();
-    leading = false;
-    if (waiting.load() > 0) lead_cv.notify_all();
+    struct Release {
+      Engine& e;
+      ~Release() {
+        std::lock_guard l(e.lead_mu);
+        e.leading = false;
+        if (e.waiting.load() > 0) e.lead_cv.notify_all();
+      }
+    } release{*this};
+    f();
   }
 
   const std::uint64_t generation;
-  asio::io_context ioc;
+  // One thread runs it at a time (the leader), so hint 1: a handler's
+  // immediate completions stay on the running thread's own queue instead of
+  // waking the reactor (an epoll_ctl and a wasted epoll_wait per request).
+  asio::io_context ioc{1};
   asio::executor_work_guard<asio::io_context::executor_type> work{ioc.get_executor()};
   std::optional<ssl::context> tls_ctx;
 
@@ -371,9 +388,12 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
   std::unique_ptr<Connection> conn;
   const bool reused;
   std::optional<Parser> parser;
+  std::optional<http::request_serializer<http::string_body>> serializer;
   const char* phase = "name resolution";
   bool wrote_any = false;  // writing has begun
   bool sent = false;       // the whole request is written
+  bool awaiting = false;   // written; nobody reads the answer yet
+  bool want_read = false;  // a waiter wants the answer read as soon as it can be
 
   // The outcome.
   std::atomic<bool> done{false};
@@ -418,7 +438,22 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
             false));
       }
       error_code ignored;
-      self->conn->socket().set_option(tcp::no_delay(true), ignored);
+      tcp::socket& sock = self->conn->socket();
+      sock.set_option(tcp::no_delay(true), ignored);
+      // Connecting registered the socket for writability, and with it every
+      // ACK would wake the reactor for nothing (an epoll_wait per request,
+      // found by the get benchmark): register it afresh, for reading.
+      error_code ec2;
+      auto protocol = sock.local_endpoint(ec2).protocol();
+      if (!ec2) {
+        int fd = sock.release(ec2);
+        if (!ec2) sock.assign(protocol, fd, ec2);
+        if (ec2) {
+          return self->fail(TransportError(ErrorKind::network, "cannot set up the connection: " + ec2.message(),
+                                           false, false));
+        }
+      }
+      sock.non_blocking(true, ignored);  // write() tries a send first
       ++self->opened;
       if (self->conn->tls) return self->handshake();
       self->write();
@@ -452,22 +487,61 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
   void write() {
     phase = "sending the request";
     wrote_any = true;
-    auto on_written = [self = shared_from_this()](error_code ec, std::size_t) {
-      if (self->done) return;
-      if (ec) {
-        // The request did not get through whole, so no server acted on it:
-        // the transport may send it again on a fresh connection, POST too.
-        return self->fail(TransportError(
-            ErrorKind::network, "connection failed while sending the request: " + ec.message(), false, false));
-      }
-      self->sent = true;
-      self->read();
-    };
     if (conn->tls) {
-      http::async_write(*conn->tls, *req, std::move(on_written));
-    } else {
-      http::async_write(*conn->plain, *req, std::move(on_written));
+      http::async_write(*conn->tls, *req, [self = shared_from_this()](error_code ec, std::size_t) {
+        self->written(ec);
+      });
+      return;
     }
+    // Plain TCP: written on this thread at once, as far as the socket takes
+    // it (a whole small request: one send, no trip through the reactor);
+    // the rest, if any, asynchronously.
+    serializer.emplace(*req);
+    error_code ec;
+    while (!serializer->is_done()) {
+      http::write_some(*conn->plain, *serializer, ec);
+      if (ec == asio::error::would_block || ec == asio::error::try_again) {
+        http::async_write(*conn->plain, *serializer, [self = shared_from_this()](error_code e, std::size_t) {
+          self->written(e);
+        });
+        return;
+      }
+      if (ec) break;
+    }
+    written(ec);
+  }
+
+  void written(error_code ec) {
+    if (done) return;
+    serializer.reset();
+    if (ec) {
+      // The request did not get through whole, so no server acted on it:
+      // the transport may send it again on a fresh connection, POST too.
+      return fail(TransportError(ErrorKind::network,
+                                 "connection failed while sending the request: " + ec.message(), false, false));
+    }
+    sent = true;
+    phase = "reading the response";
+    new_parser();
+    if (want_read) return read_now(false);
+    awaiting = true;  // the waiter starts reading (start_reading)
+  }
+
+  // Called by the waiter before it waits: reads the answer if it is there
+  // (try_first: an answer read ahead has usually arrived: one recv, no
+  // reactor), else waits for it on the reactor. Reading is left to the
+  // waiter so that an answer nobody waits for yet costs nothing.
+  void start_reading(bool try_first) {
+    want_read = true;
+    if (!awaiting || done) return;
+    awaiting = false;
+    read_now(try_first);
+  }
+
+  void read_now(bool try_first) {
+    if (conn->buffer.size() > 0 && parse()) return;  // bytes left over from an interim answer
+    if (try_first && conn->plain) return recv_ready();
+    read_more();
   }
 
   void new_parser() {
@@ -477,32 +551,32 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
     parser->header_limit(64 * 1024);
   }
 
-  void read() {
-    phase = "reading the response";
-    new_parser();
-    if (conn->buffer.size() > 0 && parse()) return;  // bytes left over from an interim answer
-    read_more();
-  }
-
-  // Waits for the socket to be readable, then takes what is there.
+  // Waits for more of the answer on the reactor: plain TCP waits for
+  // readability and then recv()s itself (recv_ready), TLS reads through the
+  // stream. (async_read_some on plain TCP measured the same: its speculative
+  // read fails where async_wait re-arms the descriptor, one syscall either way.)
   void read_more() {
-    if (conn->tls) {
-      auto into = conn->buffer.prepare(64 * 1024);
-      conn->tls->async_read_some(into, [self = shared_from_this()](error_code ec, std::size_t n) {
-        if (self->done) return;
-        if (ec) return self->read_failed(ec);
-        self->conn->buffer.commit(n);
-        if (!self->parse()) self->read_more();
-      });
-      return;
-    }
-    conn->plain->async_wait(tcp::socket::wait_read, [self = shared_from_this()](error_code ec) {
+    auto into = conn->buffer.prepare(64 * 1024);
+    auto on_read = [self = shared_from_this()](error_code ec, std::size_t n) {
       if (self->done) return;
       if (ec) return self->read_failed(ec);
-      self->recv_ready();
-    });
+      self->conn->buffer.commit(n);
+      if (self->parse()) return;
+      if (self->conn->plain) return self->recv_ready();  // the rest may be there already
+      self->read_more();
+    };
+    if (conn->tls) {
+      conn->tls->async_read_some(into, std::move(on_read));
+    } else {
+      conn->plain->async_wait(tcp::socket::wait_read, [self = shared_from_this()](error_code ec) {
+        if (self->done) return;
+        if (ec) return self->read_failed(ec);
+        self->recv_ready();
+      });
+    }
   }
 
+  // Takes what is there without the reactor; waits on it when nothing is.
   void recv_ready() {
     int fd = conn->plain->native_handle();
     for (;;) {
@@ -511,7 +585,7 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
       if (n > 0) {
         conn->buffer.commit(static_cast<std::size_t>(n));
         if (parse()) return;
-        continue;  // the rest may be there already
+        continue;
       }
       if (n == 0) return read_failed(asio::error::eof);
       if (errno == EINTR) continue;
@@ -708,7 +782,8 @@ Transport::Pending Transport::start(const HttpRequest& r, Clock::time_point /*de
                                     const CallContext* /*ctx*/) {
   Impl& t = *impl_;
   Engine& eng = t.engine();
-  std::unique_ptr<Connection> conn = eng.take_idle();
+  const bool idempotent = RetryPolicy::idempotent(r.method);
+  std::unique_ptr<Connection> conn = eng.take_idle(!idempotent);
   if (ahead && !conn) return {};
   Pending p;
   p.state_ = std::make_unique<Pending::State>();
@@ -727,7 +802,7 @@ Transport::Pending Transport::start(const HttpRequest& r, Clock::time_point /*de
     req->content_length(0);  // some servers answer 411 to a bodyless POST without it
   }
   s.req = std::move(req);
-  s.idempotent = RetryPolicy::idempotent(r.method);
+  s.idempotent = idempotent;
   launch(s, eng, t.opts, t.opened, std::move(conn));
   return p;
 }
@@ -739,11 +814,12 @@ HttpResponse Transport::finish(Pending pending, Clock::time_point deadline, cons
   if (s.generation != generation()) {
     // Started before fork() in the parent: send it again from this process.
     s.ex.reset();
-    launch(s, t.engine(), t.opts, t.opened, t.engine().take_idle());
+    launch(s, t.engine(), t.opts, t.opened, t.engine().take_idle(!s.idempotent));
   }
   for (bool first = true;; first = false) {
     Engine& eng = *s.engine;
     std::shared_ptr<Exchange> ex = s.ex;
+    eng.run([ex, ahead = s.ahead && first] { ex->start_reading(ahead); });
     Engine::Woke woke = eng.wait(ex->done, deadline, ctx);
     if (woke != Engine::Woke::done) {
       // Stop it on the engine, then wait for that (promptly: nothing but
