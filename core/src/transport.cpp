@@ -34,7 +34,9 @@
 
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
+#include <poll.h>
 #include <pthread.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -190,7 +192,9 @@ std::string tls_failure_message(const error_code& ec, SSL* ssl) {
 // ---- the engine -----------------------------------------------------------
 
 struct Engine {
-  explicit Engine(const TransportOptions& opts) : generation(avala::generation()) {
+  explicit Engine(const TransportOptions& opts)
+      : generation(avala::generation()), poke_fd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+    if (poke_fd < 0) throw Error(ErrorKind::internal, "cannot make the engine's eventfd");
     if (!opts.endpoint.tls) return;
     tls_ctx.emplace(ssl::context::tls_client);
     SSL_CTX_set_min_proto_version(tls_ctx->native_handle(), TLS1_2_VERSION);
@@ -211,6 +215,14 @@ struct Engine {
     work.reset();
     ioc.restart();
     ioc.poll();
+    ::close(poke_fd);
+  }
+
+  // Wakes a leader that waits in poll() outside the reactor (direct_wait).
+  void poke() noexcept {
+    std::uint64_t one = 1;
+    ssize_t ignored = ::write(poke_fd, &one, sizeof one);
+    (void)ignored;
   }
 
   Engine(const Engine&) = delete;
@@ -266,12 +278,13 @@ struct Engine {
     }
   }
 
-  enum class Woke { done, deadline, cancelled };
+  enum class Woke { done, deadline, cancelled, other };
 
   // Waits until `done`, the deadline, or the context stops the wait, taking
-  // the lead when it is free. `done` is set by a handler, which then calls
-  // wake_followers().
-  Woke wait(const std::atomic<bool>& done, Clock::time_point deadline, const CallContext* ctx);
+  // the lead when it is free; also returns `other` as soon as *also is set.
+  // `done` is set by a handler, which then calls wake_followers().
+  Woke wait(const std::atomic<bool>& done, Clock::time_point deadline, const CallContext* ctx,
+            const std::atomic<bool>* also = nullptr);
 
   // Runs f on the engine: at once on this thread when nobody leads (a
   // request is then written before start() returns, so a request read ahead
@@ -282,6 +295,7 @@ struct Engine {
     if (leading) {
       lock.unlock();
       asio::post(ioc, std::forward<F>(f));
+      if (direct_polling.load()) poke();  // a leader in direct_wait serves no queue: wake it
       return;
     }
     leading = true;
@@ -312,9 +326,16 @@ struct Engine {
   std::condition_variable lead_cv;
   bool leading = false;          // lead_mu
   std::atomic<int> waiting{0};   // followers asleep on lead_cv
+
+  // The fast path of a lone blocking call (direct_wait): the leader polls its
+  // socket itself, outside the reactor, while nothing else is in flight.
+  const int poke_fd;
+  std::atomic<bool> direct_polling{false};
+  std::atomic<int> active{0};  // exchanges not done, and cancel watches: what needs the reactor
 };
 
-Engine::Woke Engine::wait(const std::atomic<bool>& done, Clock::time_point deadline, const CallContext* ctx) {
+Engine::Woke Engine::wait(const std::atomic<bool>& done, Clock::time_point deadline, const CallContext* ctx,
+                          const std::atomic<bool>* also) {
   const CancelToken* token = ctx != nullptr ? ctx->cancel.get() : nullptr;
   const bool hooked = ctx != nullptr && ctx->interrupt;
   if (done.load()) return Woke::done;
@@ -328,21 +349,26 @@ Engine::Woke Engine::wait(const std::atomic<bool>& done, Clock::time_point deadl
     int fd = ::dup(token->fd());
     if (fd < 0) throw Error(ErrorKind::internal, "cannot watch the cancel token: out of file descriptors");
     watch.emplace(ioc, fd);
+    ++active;
     watch->async_wait(asio::posix::stream_descriptor::wait_read, [this](error_code) { wake_followers(); });
+    if (direct_polling.load()) poke();  // the reactor must run to watch it
   }
   struct Unwatch {
+    Engine& e;
     std::optional<asio::posix::stream_descriptor>& w;
     ~Unwatch() {
       if (!w) return;
       error_code ignored;
       w->close(ignored);  // its handler runs later, with operation_aborted
+      --e.active;
     }
-  } unwatch{watch};
+  } unwatch{*this, watch};
 
   Clock::time_point check_at = hooked ? Clock::now() + ctx->interrupt_every : Clock::time_point::max();
   std::unique_lock lock(lead_mu);
   for (;;) {
     if (done.load()) return Woke::done;
+    if (also != nullptr && also->load()) return Woke::other;
     if (token != nullptr && token->fired()) return Woke::cancelled;
     Clock::time_point now = Clock::now();
     if (now >= deadline) return Woke::deadline;
@@ -358,7 +384,8 @@ Engine::Woke Engine::wait(const std::atomic<bool>& done, Clock::time_point deadl
     if (!leading) {
       leading = true;
       lock.unlock();
-      while (!done.load() && !(token != nullptr && token->fired()) && Clock::now() < until) {
+      while (!done.load() && !(also != nullptr && also->load()) && !(token != nullptr && token->fired()) &&
+             Clock::now() < until) {
         ioc.run_one_until(until);
       }
       lock.lock();
@@ -393,6 +420,8 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
   bool wrote_any = false;  // writing has begun
   bool sent = false;       // the whole request is written
   bool awaiting = false;   // written; nobody reads the answer yet
+  bool closed = false;     // the socket is closed (the connection object stays, see close())
+  std::atomic<bool> direct{false};  // the answer is waited for by direct_wait, not the reactor
   bool want_read = false;  // a waiter wants the answer read as soon as it can be
 
   // The outcome.
@@ -541,6 +570,25 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
   void read_now(bool try_first) {
     if (conn->buffer.size() > 0 && parse()) return;  // bytes left over from an interim answer
     if (try_first && conn->plain) return recv_ready();
+    wait_more();
+  }
+
+  // Nothing (more) to read yet: a lone plain-TCP exchange leaves the wait to
+  // its waiter's poll() (direct_wait: one syscall, no reactor); else the
+  // reactor waits.
+  void wait_more() {
+    if (conn->plain && eng.active.load() == 1) {
+      direct = true;
+      eng.wake_followers();  // its waiter may be a follower (the leader only sleeping): it must look
+      return;
+    }
+    read_more();
+  }
+
+  // Back from direct_wait to the reactor (someone else needs the engine).
+  void to_reactor() {
+    if (!direct || done) return;
+    direct = false;
     read_more();
   }
 
@@ -589,7 +637,7 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
       }
       if (n == 0) return read_failed(asio::error::eof);
       if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) return read_more();
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return wait_more();
       return read_failed(error_code(errno, boost::system::system_category()));
     }
   }
@@ -687,16 +735,22 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
                           parser && parser->got_some());
   }
 
+  // Closes the socket: pending operations end with operation_aborted. The
+  // connection object itself stays until the exchange goes — composed
+  // operations (connect over a range, Beast's writes) still look at their
+  // socket as they unwind (TSan found the use-after-free of resetting it here).
   void close() {
-    if (!conn) return;
+    if (!conn || closed) return;
+    closed = true;
     error_code ignored;
     conn->resolver.cancel();
     conn->socket().close(ignored);
-    conn.reset();  // pending handlers hold the exchange, and with it nothing else of ours
   }
 
   void complete() {
     parser.reset();
+    direct = false;
+    --eng.active;
     done.store(true);
     eng.wake_followers();
   }
@@ -773,10 +827,75 @@ void launch(Transport::Pending::State& s, Engine& eng, const TransportOptions& o
   s.engine = &eng;
   s.generation = eng.generation;
   s.ex = std::make_shared<Exchange>(eng, opts, opened, s.req, std::move(conn));
+  ++eng.active;
   eng.run([ex = s.ex] { ex->begin(); });
 }
 
 }  // namespace
+
+// The wait of a lone blocking call on plain TCP, when its exchange asked for
+// it (Exchange::wait_more): this thread leads and poll()s the socket itself,
+// with the engine's poke fd (another thread needs the engine: back to the
+// reactor) and the cancel token's fd — send, poll, recv, the three syscalls
+// of a get before the engine, where the reactor takes four.
+static Engine::Woke direct_wait(Engine& eng, const std::shared_ptr<Exchange>& ex, Clock::time_point deadline,
+                         const CallContext* ctx) {
+  using Woke = Engine::Woke;
+  {
+    std::unique_lock lock(eng.lead_mu);
+    if (eng.leading) {
+      lock.unlock();
+      eng.run([ex] { ex->to_reactor(); });
+      return Woke::other;
+    }
+    eng.leading = true;
+    eng.direct_polling = true;
+  }
+  struct Release {
+    Engine& e;
+    ~Release() {
+      std::lock_guard l(e.lead_mu);
+      e.direct_polling = false;
+      e.leading = false;
+      if (e.waiting.load() > 0) e.lead_cv.notify_all();
+    }
+  } release{eng};
+  const CancelToken* token = ctx != nullptr ? ctx->cancel.get() : nullptr;
+  const bool hooked = ctx != nullptr && ctx->interrupt;
+  Clock::time_point check_at = hooked ? Clock::now() + ctx->interrupt_every : Clock::time_point::max();
+  pollfd fds[3] = {{ex->conn ? ex->conn->socket().native_handle() : -1, POLLIN, 0}, {eng.poke_fd, POLLIN, 0},
+                   {token != nullptr ? token->fd() : -1, POLLIN, 0}};
+  for (;;) {
+    if (ex->done) return Woke::done;
+    if (!ex->direct) return Woke::other;
+    if (token != nullptr && token->fired()) return Woke::cancelled;
+    Clock::time_point now = Clock::now();
+    if (now >= deadline) return Woke::deadline;
+    if (now >= check_at) {
+      if (!ctx->interrupt()) return Woke::cancelled;
+      check_at = Clock::now() + ctx->interrupt_every;
+      continue;
+    }
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(std::min(deadline, check_at) - now).count();
+    int r = ::poll(fds, token != nullptr ? 3 : 2, static_cast<int>(std::min<std::int64_t>(left, 60'000)));
+    if (r < 0 && errno != EINTR) {
+      ex->to_reactor();
+      return Woke::other;
+    }
+    if (r <= 0) continue;  // a signal, or the time to look at the clock
+    if (fds[1].revents != 0) {
+      std::uint64_t drained;
+      while (::read(eng.poke_fd, &drained, sizeof drained) > 0) {
+      }
+      ex->to_reactor();
+      return Woke::other;
+    }
+    if (fds[0].revents != 0) {
+      ex->direct = false;
+      ex->recv_ready();  // done, or waiting again (direct, or on the reactor)
+    }
+  }
+}
 
 Transport::Pending Transport::start(const HttpRequest& r, Clock::time_point /*deadline*/, bool ahead,
                                     const CallContext* /*ctx*/) {
@@ -820,7 +939,11 @@ HttpResponse Transport::finish(Pending pending, Clock::time_point deadline, cons
     Engine& eng = *s.engine;
     std::shared_ptr<Exchange> ex = s.ex;
     eng.run([ex, ahead = s.ahead && first] { ex->start_reading(ahead); });
-    Engine::Woke woke = eng.wait(ex->done, deadline, ctx);
+    Engine::Woke woke;
+    do {
+      woke = eng.wait(ex->done, deadline, ctx, &ex->direct);
+      if (woke == Engine::Woke::other) woke = direct_wait(eng, ex, deadline, ctx);
+    } while (woke == Engine::Woke::other);
     if (woke != Engine::Woke::done) {
       // Stop it on the engine, then wait for that (promptly: nothing but
       // the abort runs between).
