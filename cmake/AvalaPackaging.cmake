@@ -21,6 +21,8 @@ set(CPACK_ARCHIVE_COMPONENT_INSTALL OFF)
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_COMPONENTS_ALL runtime development tools)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+# Packages are stripped (a build tree keeps its debug info).
+set(CPACK_STRIP_FILES ON)
 
 set(_soname_pkg libavala${AVALA_ABI_MAJOR})
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
@@ -39,7 +41,7 @@ set(CPACK_COMPONENT_TOOLS_DESCRIPTION "Avala SDK: the avala command-line tool an
 # our packages are exact (they are built together).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS "${CMAKE_BINARY_DIR}/capi")
-set(CPACK_DEBIAN_RUNTIME_PACKAGE_GENERATE_SHLIBS ON)
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)  # only libavala0 holds a shared library
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
 set(_exact "(= ${PROJECT_VERSION})")
 if(AVALA_STATIC)
@@ -50,4 +52,5 @@ else()
   set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS "${_soname_pkg} ${_exact}")
   set(CPACK_DEBIAN_TOOLS_PACKAGE_DEPENDS "${_soname_pkg} ${_exact}")
 endif()
+set(CPACK_PROJECT_CONFIG_FILE "${PROJECT_SOURCE_DIR}/cmake/CPackOptions.cmake")
 include(CPack)
