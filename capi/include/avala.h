@@ -85,7 +85,7 @@ AVALA_API const char *avala_version(void);
 #define AVALA_E_TLS -13             /**< TLS handshake or certificate failure. */
 #define AVALA_E_DECODE -14          /**< The response was not what the API promises. */
 #define AVALA_E_CROSS_ORIGIN -15    /**< A pagination link pointed at another origin. */
-#define AVALA_E_NO_MEMORY -16        /**< Memory ran out. */
+#define AVALA_E_NO_MEMORY -16       /**< Memory ran out. */
 #define AVALA_E_INTERNAL -17        /**< A bug in libavala; please report it. */
 #define AVALA_E_CANCELLED -18       /**< A callback of the caller's asked to stop. */
 
