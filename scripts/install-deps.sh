@@ -9,6 +9,7 @@ pkgs=(
   python3-setuptools python3-wheel python3-mypy
   clang libclang-rt-14-dev wrk nginx-light
   golang-go
+  doxygen abigail-tools file
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -4,8 +4,11 @@ with nothing but Python's ctypes: no compiler, no extension module.
 
     AVALA_API_KEY=... python3 list_projects.py [--expect N]
 
-The library is $AVALA_LIBRARY (a full path), else "libavala.so.0" from the
-system loader. AVALA_BASE_URL and AVALA_API_KEY come from the environment, as
+The library is found the way find_library_path() below says: $AVALA_LIBRARY
+(a full path) if set; else ctypes.util.find_library("avala"), which knows the
+loader's cache (the libavala0 package, /usr/local after ldconfig) and
+$LD_LIBRARY_PATH; else lib/libavala.so.0 of $AVALA_PREFIX (an install with
+`cmake --install --prefix`). AVALA_BASE_URL and AVALA_API_KEY come from the environment, as
 for every libavala program. With --expect N it checks that exactly N projects
 came back, all with different uids, and that the one fetched by uid matches
 (the CTest test runs it that way against the emulator).
@@ -22,6 +25,7 @@ ctypes rules kept here (README "Bindings"):
 """
 
 import ctypes
+import ctypes.util
 import os
 import sys
 from ctypes import POINTER, Structure, byref, c_char_p, c_double, c_int, c_int32, c_int64, c_uint32, c_void_p
@@ -40,8 +44,25 @@ class ListOptions(Structure):
     _fields_ = [("version", c_uint32), ("limit", c_int32), ("cursor", c_char_p), ("filters", POINTER(c_char_p))]
 
 
+def find_library_path():
+    """$AVALA_LIBRARY, else what the loader knows, else $AVALA_PREFIX/lib*/libavala.so.0."""
+    if os.environ.get("AVALA_LIBRARY"):
+        return os.environ["AVALA_LIBRARY"]
+    found = ctypes.util.find_library("avala")  # "libavala.so.0": the loader resolves it
+    if found:
+        return found
+    prefix = os.environ.get("AVALA_PREFIX")
+    if prefix:
+        for libdir in ("lib", "lib64", "lib/x86_64-linux-gnu", "lib/aarch64-linux-gnu"):
+            candidate = os.path.join(prefix, libdir, "libavala.so.0")
+            if os.path.exists(candidate):
+                return candidate
+    raise OSError("libavala not found: set AVALA_LIBRARY to its path or AVALA_PREFIX to its install prefix, "
+                  "or install it where the loader looks (e.g. the libavala0 package)")
+
+
 def load(path=None):
-    lib = ctypes.CDLL(path or os.environ.get("AVALA_LIBRARY") or "libavala.so.0")
+    lib = ctypes.CDLL(path or find_library_path())
     err_p = POINTER(c_void_p)  # avala_error **
     out_p = POINTER(c_void_p)  # T **
     signatures = {

@@ -4,8 +4,11 @@
 # with -std=c11 -Wall -Wextra -Werror -pedantic, and runs it.
 # usage: run.sh BUILD_DIR SRC_DIR PROGRAM [EXPECTED_COUNT=1000]
 # Needs AVALA_BASE_URL, AVALA_API_KEY, AVALA_ALLOW_INSECURE_BASE_URL (see
-# tests/with_emulator.sh).
+# tests/with_emulator.sh). Runs with no LD_LIBRARY_PATH and no
+# pkg-config --define-prefix: the installed avala.pc must be relocatable, and
+# the program finds the library through the rpath a user would give it.
 set -euo pipefail
+unset LD_LIBRARY_PATH
 build=$(cd "$1" && pwd) src=$(cd "$2" && pwd) program=$3 expected=${4:-1000}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/avala-c11.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -18,13 +21,10 @@ pc=$(find "$prefix" -path '*/pkgconfig/avala.pc' | head -n 1)
 PKG_CONFIG_PATH=$(dirname "$pc")
 export PKG_CONFIG_PATH
 pkgconf=(pkg-config)
+# A static libavala.a is linked with its private requirements (OpenSSL, simdjson, libstdc++).
+[ -e "$(pkg-config --variable=libdir avala)/libavala.so" ] || pkgconf=(pkg-config --static)
 # The .pc must describe the copy we just installed, not the configured prefix
-# (so it has to be relocatable, e.g. prefix=${pcfiledir}/../..). If it is not,
-# let pkg-config derive the prefix from the file's location.
-case "$(pkg-config --variable=includedir avala)" in
-  "$prefix"/*) ;;
-  *) pkgconf=(pkg-config --define-prefix) ;;
-esac
+# (it is relocatable: prefix=${pcfiledir}/../..).
 includedir=$("${pkgconf[@]}" --variable=includedir avala)
 libdir=$("${pkgconf[@]}" --variable=libdir avala)
 case "$includedir:$libdir" in
@@ -49,10 +49,12 @@ done
 "$cc" -std=c11 -Wall -Wextra -Werror -pedantic "${extra_flags[@]}" "$src/tests/c/$program.c" -o "$tmp/$program" \
   $("${pkgconf[@]}" --cflags --libs avala) -Wl,-rpath,"$libdir"
 
-export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-# It must run against the installed copy, not the build tree's.
+# It must run against the installed copy, not the build tree's (a static
+# build has no libavala.so to load).
 loaded=$(ldd "$tmp/$program" | awk '/libavala/ { print $3; exit }')
-if [ -z "$loaded" ] || [ "$(readlink -f "$(dirname "$loaded")")" != "$(readlink -f "$libdir")" ]; then
+if [ "${pkgconf[*]}" = "pkg-config --static" ]; then
+  [ -z "$loaded" ] || { echo "run.sh: $program loads $loaded, but libavala is static" >&2; exit 1; }
+elif [ -z "$loaded" ] || [ "$(readlink -f "$(dirname "$loaded")")" != "$(readlink -f "$libdir")" ]; then
   echo "run.sh: $program does not load libavala from $libdir:" >&2
   ldd "$tmp/$program" >&2
   exit 1

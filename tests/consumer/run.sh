@@ -4,8 +4,10 @@
 # avala::avala — against that prefix.
 # usage: run.sh BUILD_DIR SRC_DIR [EXPECTED_COUNT=1000]
 # Needs AVALA_BASE_URL, AVALA_API_KEY, AVALA_ALLOW_INSECURE_BASE_URL (see
-# tests/with_emulator.sh).
+# tests/with_emulator.sh). No LD_LIBRARY_PATH: the program finds the installed
+# library through the rpath CMake gives programs built against avala::avala.
 set -euo pipefail
+unset LD_LIBRARY_PATH
 build=$(cd "$1" && pwd) src=$(cd "$2" && pwd) expected=${3:-1000}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/avala-consumer.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -31,5 +33,12 @@ case "$(readlink -f "$found")" in
   *) echo "run.sh: find_package(avala) found '$found', not the copy installed in $prefix" >&2; exit 1 ;;
 esac
 "${CMAKE:-cmake}" --build "$tmp/build" >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log" >&2; exit 1; }
+loaded=$(ldd "$tmp/build/avala_consumer" | awk '/libavala/ { print $3; exit }')
+if [ -n "$loaded" ]; then  # empty for a static libavala.a
+  case "$(readlink -f "$loaded")" in
+    "$(readlink -f "$prefix")"/*) ;;
+    *) echo "run.sh: avala_consumer loads '$loaded', not the copy installed in $prefix" >&2; exit 1 ;;
+  esac
+fi
 
 "$tmp/build/avala_consumer" "$expected"

@@ -69,10 +69,10 @@ TEST_CASE("the error for an unsafe id names what it was") {
 
 TEST_CASE("route expansion encodes ids and appends the query") {
   auto base = avala::parse_base_url("https://api.avala.ai/api/v1", false);
-  avala::Route get{"GET", "/users/me/projects/{}/", "project uid"};
+  avala::Route get{"GET", "/users/me/projects/{}/", {"project uid"}};
   CHECK(avala::expand(base, get, {"abc"}) == "/api/v1/users/me/projects/abc/");
   CHECK(avala::expand(base, get, {"a b?c#d"}) == "/api/v1/users/me/projects/a%20b%3Fc%23d/");
-  avala::Route list{"GET", "/users/me/projects/", "project uid"};
+  avala::Route list{"GET", "/users/me/projects/", {"project uid"}};
   CHECK(avala::expand(base, list, {}, {{"limit", "5"}, {"cursor", "a=b&c"}}) ==
         "/api/v1/users/me/projects/?limit=5&cursor=a=b%26c");
   CHECK(kind_of([&] { avala::expand(base, get, {"../admin"}); }) == ErrorKind::invalid_argument);

@@ -2,11 +2,13 @@
 // cgo: a client, projects (get, and an iterator over every page) and errors.
 // No module outside the standard library.
 //
-// Build it against an installed libavala (/usr/local: nothing to set), or
-// against a build tree:
+// cgo finds libavala through pkg-config (avala.pc): with the Debian package
+// or an install in /usr/local nothing needs setting; for another prefix set
+// PKG_CONFIG_PATH=$PREFIX/lib/pkgconfig; for a build tree point it at
+// $BUILD/capi/pkgconfig-uninstalled (examples/go/run.sh does). A library
+// outside the loader's path also needs an rpath for the program to run:
 //
-//	CGO_CFLAGS="-I$SRC/capi/include" \
-//	CGO_LDFLAGS="-L$BUILD/capi -Wl,-rpath,$BUILD/capi" go build ./...
+//	PKG_CONFIG_PATH=$PREFIX/lib/pkgconfig CGO_LDFLAGS="-Wl,-rpath,$PREFIX/lib" go build ./...
 //
 // Threads: a *Client may be used from many goroutines at once. libavala's
 // errors are objects returned by each call, not thread-local state, so Go
@@ -15,7 +17,7 @@
 package avala
 
 /*
-#cgo LDFLAGS: -lavala
+#cgo pkg-config: avala
 #include <stdlib.h>
 #include <avala.h>
 */
