@@ -116,7 +116,7 @@ def test_the_wheel_installs_a_self_contained_package_and_the_avala_command(emula
                              capture_output=True, text=True, timeout=60)
     assert missing.returncode == 4, (missing.returncode, missing.stderr)
 
-    # Python ignores SIGPIPE; the script restores it before exec, so `avala ... | head` ends quietly.
+    # Python ignores SIGPIPE; the script restores it before exec, so the CLI starts as it does from a shell.
     sigign = subprocess.run(
         [str(venv / "bin" / "python"), "-c",
          "import sys, pathlib, avala._cli as c\n"

@@ -16,8 +16,9 @@ EXECUTABLE = Path(__file__).resolve().parent / "_bin" / "avala"
 
 
 def main() -> None:
-    # Python ignores SIGPIPE and SIGXFSZ; an ignored signal survives exec, and
-    # `avala ... | head` must end the CLI as it ends any other program.
+    # Python ignores SIGPIPE and SIGXFSZ, and an ignored signal survives exec:
+    # the CLI starts with the dispositions a shell would give it (it decides
+    # about SIGPIPE itself).
     for name in ("SIGPIPE", "SIGXFSZ"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
