@@ -20,6 +20,12 @@ from conftest import KEY, ROOT, Emulator
 pytestmark = pytest.mark.slow
 
 SYSTEM_PYTHON = "/usr/bin/python3"
+# What the wheel's binaries may load from the system (x86-64 and arm64 names).
+WHEEL_SYSTEM_LIBRARIES = {
+    "linux-vdso.so.1", "ld-linux-x86-64.so.2", "ld-linux-aarch64.so.1",
+    "libc.so.6", "libm.so.6", "libstdc++.so.6", "libgcc_s.so.1",
+    "libssl.so.3", "libcrypto.so.3", "libsimdjson.so.14",
+}
 
 
 @pytest.mark.skipif(not Path(SYSTEM_PYTHON).exists(), reason="needs Debian's /usr/bin/python3")
@@ -89,10 +95,18 @@ def test_the_wheel_installs_a_self_contained_package_and_the_avala_command(emula
         cwd=tmp_path, env=run_env, capture_output=True, text=True, timeout=60,
     ).stdout.strip()
     pkg = Path(site).parent
-    for binary in (Path(site), pkg / "_bin" / "avala"):
+    for binary in (Path(site), pkg / "_bin" / "avala", pkg / "libavala.so.0"):
         ldd = subprocess.run(["ldd", str(binary)], capture_output=True, text=True).stdout
-        libavala = [line for line in ldd.splitlines() if "libavala.so.0" in line]
-        assert libavala and f"=> {pkg}/" in libavala[0].replace("_bin/../", ""), ldd
+        needed = {line.split()[0].rsplit("/", 1)[-1]: line for line in ldd.splitlines() if line.strip()}
+        if binary.name != "libavala.so.0":
+            assert f"=> {pkg}/" in needed.pop("libavala.so.0").replace("_bin/../", ""), ldd
+        # Everything else comes from Debian packages every user of this
+        # platform has or the README names (libssl3, libsimdjson14).
+        extra = set(needed) - WHEEL_SYSTEM_LIBRARIES
+        assert not extra, (
+            f"{binary.name} needs {sorted(extra)}, which a user of the wheel may not have: use it header-only or "
+            "statically, or name its Debian package in the README's Python install and add it to WHEEL_SYSTEM_LIBRARIES"
+        )
 
     # The console script: the native CLI, with the key and URL from the environment.
     avala_cmd = str(venv / "bin" / "avala")
