@@ -1,9 +1,10 @@
 """Builds the `avala` Python package with CMake (see pyproject.toml).
 
 `pip install --no-build-isolation .` runs CMake on this repository with only
-the library and the Python extension enabled, then copies the extension and
-libavala.so.0 into the package (the extension's rpath is $ORIGIN), so the
-installed package needs nothing else from this repository.
+the library, the Python extension and the `avala` CLI enabled, then copies the
+extension, libavala.so.0 and the CLI (as avala/_bin/avala, for the `avala`
+console script) into the package (the extension's rpath is $ORIGIN, the CLI's
+$ORIGIN/..), so the installed package needs nothing else from this repository.
 
 Environment knobs: AVALA_BUILD_JOBS (default 2), AVALA_CMAKE_BUILD_DIR (default
 <build_temp>/cmake), AVALA_CMAKE_BUILD_TYPE (default Release).
@@ -49,9 +50,10 @@ class CMakeBuild(build_ext):
             f"-DCMAKE_BUILD_TYPE={build_type}",
             "-DAVALA_BUILD_PYTHON=ON",
             "-DAVALA_BUILD_TESTS=OFF",
-            "-DAVALA_BUILD_CLI=OFF",
+            "-DAVALA_BUILD_CLI=ON",  # the console script runs it (avala/_cli.py)
             "-DAVALA_BUILD_EMULATOR=OFF",
             "-DAVALA_BUILD_BENCH=OFF",
+            "-DAVALA_WERROR=OFF",  # a user's install never fails on a new compiler's warning
             f"-DPython_EXECUTABLE={sys.executable}",
         ]
         if not (build_dir / "CMakeCache.txt").exists() and shutil.which("ninja"):
@@ -66,7 +68,7 @@ class CMakeBuild(build_ext):
         subprocess.check_call(configure, env=env)
         subprocess.check_call(["cmake", "--build", str(build_dir), "--target", "avala_python", "-j", jobs], env=env)
 
-        # CMake staged the extension and libavala.so.0 side by side.
+        # CMake staged the extension and libavala.so.0 side by side, the CLI in _bin/.
         stage = build_dir / "python" / "avala"
         target = Path(self.get_ext_fullpath(ext.name))
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -75,6 +77,8 @@ class CMakeBuild(build_ext):
             raise RuntimeError(f"CMake did not produce {built}")
         shutil.copyfile(built, target)
         shutil.copyfile(stage / "libavala.so.0", target.parent / "libavala.so.0")
+        (target.parent / "_bin").mkdir(exist_ok=True)
+        shutil.copy(stage / "_bin" / "avala", target.parent / "_bin" / "avala")  # keeps the x bit
 
 
 setup(

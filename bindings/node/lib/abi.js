@@ -5,7 +5,8 @@
 //
 // Which libavala is loaded, first match wins:
 //   1. $AVALA_LIBRARY: a full path (no fallback if it fails to load);
-//   2. the package's own copy: <package>/native/libavala.so.0;
+//   2. the package's own copy for this platform, which `npm pack` bundles
+//      (scripts/prepack.js): <package>/native/<platform>-<arch>/libavala.so.0;
 //   3. the system loader: "libavala.so.0" (ld.so.cache, LD_LIBRARY_PATH, ...).
 
 const fs = require('node:fs');
@@ -43,10 +44,17 @@ const CLIENT_OPTIONS_VERSION = 2;
 const LIST_OPTIONS_VERSION = 2;
 const WAIT_OPTIONS_VERSION = 1;
 
+const PACKAGE_DIR = path.join(__dirname, '..');
+
+/** The package's copy of libavala for a platform (linux-x64, darwin-arm64, ...). */
+function bundledLibrary(packageDir = PACKAGE_DIR, platform = process.platform, arch = process.arch) {
+  return path.join(packageDir, 'native', `${platform}-${arch}`, SONAME);
+}
+
 /** Where libavala is looked for, in order (see the header comment). */
-function libraryCandidates(env = process.env, packageDir = path.join(__dirname, '..')) {
+function libraryCandidates(env = process.env, packageDir = PACKAGE_DIR) {
   if (env.AVALA_LIBRARY) return [{ path: env.AVALA_LIBRARY, from: '$AVALA_LIBRARY' }];
-  const own = path.join(packageDir, 'native', SONAME);
+  const own = bundledLibrary(packageDir);
   if (fs.existsSync(own)) return [{ path: own, from: "the package's native/ folder" }];
   return [{ path: SONAME, from: 'the system loader' }];
 }
@@ -210,7 +218,8 @@ function abi() {
   } catch (e) {
     const err = new Error(
       `avala: cannot load libavala (${candidate.path}, from ${candidate.from}): ${e.message}. ` +
-        'Set AVALA_LIBRARY to the full path of libavala.so.0, put a copy in the package\'s native/ folder, ' +
+        `Set AVALA_LIBRARY to the full path of libavala.so.0, install a package made by \`npm pack\` ` +
+        `(it bundles the library as ${path.relative(PACKAGE_DIR, bundledLibrary())}), ` +
         'or install libavala where the system loader finds it.');
     err.cause = e;
     throw err;
@@ -229,4 +238,4 @@ function abi() {
   return loaded;
 }
 
-module.exports = { abi, status, libraryCandidates, SONAME, PROTOTYPES };
+module.exports = { abi, status, libraryCandidates, bundledLibrary, SONAME, PROTOTYPES };
