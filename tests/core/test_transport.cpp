@@ -26,7 +26,14 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::string project(const std::string& uid) { return R"({"uid":")" + uid + R"(","name":"n-)" + uid + R"("})"; }
+std::string project(const std::string& uid) {
+  std::string s = R"({"uid":")";
+  s += uid;
+  s += R"(","name":"n-)";
+  s += uid;
+  s += R"("})";
+  return s;
+}
 
 avala::Client client_for(const ScriptedServer& s, std::chrono::milliseconds timeout = 10s, int retries = 2,
                          bool rate_limit = false) {
@@ -58,10 +65,10 @@ ErrorKind kind_of(const std::function<void()>& f) {
 TEST_CASE("interim 1xx answers are skipped, and the next call on the connection gets its own answer") {
   ScriptedServer server([](Conn& c, int) {
     for (int i = 0; !c.read_request().empty(); ++i) {
-      std::string uid = "p" + std::to_string(i);
+      std::string uid = std::string("p") + std::to_string(i);
       // 103 and 100 before the answer, the whole lot in one write.
-      c.write("HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
-              "HTTP/1.1 100 Continue\r\n\r\n" +
+      c.write(std::string("HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+                          "HTTP/1.1 100 Continue\r\n\r\n") +
               json_answer(project(uid)));
     }
   });
@@ -76,7 +83,7 @@ TEST_CASE("a 101 answer is an error that closes the connection; the next call is
   ScriptedServer server([](Conn& c, int index) {
     if (c.read_request().empty()) return;
     if (index == 0) {
-      c.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n" +
+      c.write(std::string("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n") +
               json_answer(project("stale")));
       c.wait_closed(5000);
       return;
@@ -202,8 +209,10 @@ TEST_CASE("the rate limiter fails at once when the window ends after the deadlin
   ScriptedServer server([&](Conn& c, int) {
     while (!c.read_request().empty()) {
       long long reset = static_cast<long long>(std::time(nullptr)) + reset_ahead.load();
-      c.write(json_answer(project("p"), "X-RateLimit-Limit: 100\r\nX-RateLimit-Remaining: 0\r\nX-RateLimit-Reset: " +
-                                            std::to_string(reset) + "\r\n"));
+      std::string headers = "X-RateLimit-Limit: 100\r\nX-RateLimit-Remaining: 0\r\nX-RateLimit-Reset: ";
+      headers += std::to_string(reset);
+      headers += "\r\n";
+      c.write(json_answer(project("p"), headers));
     }
   });
   {
@@ -232,8 +241,12 @@ TEST_CASE("a next link that repeats an earlier page is a decode error, not an en
   ScriptedServer server([&](Conn& c, int) {
     while (!c.read_request().empty()) {
       // Every page links to the same next page.
-      c.write(json_answer(R"({"results":[)" + project("p") + R"(],"next":")" + base +
-                          R"(/users/me/projects/?cursor=loop","previous":null})"));
+      std::string page = R"({"results":[)";
+      page += project("p");
+      page += R"(],"next":")";
+      page += base;
+      page += R"(/users/me/projects/?cursor=loop","previous":null})";
+      c.write(json_answer(page));
     }
   });
   base = server.url().substr(0, server.url().find("/api/v1")) + "/api/v1";

@@ -63,8 +63,13 @@ struct Conn {
 };
 
 inline std::string json_answer(const std::string& body, const std::string& extra_headers = "") {
-  return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-         "\r\n" + extra_headers + "\r\n" + body;
+  std::string out = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ";
+  out += std::to_string(body.size());
+  out += "\r\n";
+  out += extra_headers;
+  out += "\r\n";
+  out += body;
+  return out;
 }
 
 class ScriptedServer {
@@ -83,7 +88,12 @@ class ScriptedServer {
   ScriptedServer(const ScriptedServer&) = delete;
   ScriptedServer& operator=(const ScriptedServer&) = delete;
 
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(listener_.port) + "/api/v1"; }
+  std::string url() const {
+    std::string u = "http://127.0.0.1:";
+    u += std::to_string(listener_.port);
+    u += "/api/v1";
+    return u;
+  }
   int connections() const { return accepted_.load(); }
 
   // Events a script raises (e.g. "the request has arrived") and a test awaits.

@@ -1,7 +1,7 @@
 'use strict';
 
 const { abi } = require('./abi');
-const { invalidArgument, ConfigurationError, DecodeError } = require('./errors');
+const { invalidArgument, cString, ConfigurationError, DecodeError } = require('./errors');
 const { callAsync, callSync, NativeClient, clientRegistry } = require('./native');
 const { RESOURCE_CLASSES, NATIVE } = require('./resources');
 
@@ -14,7 +14,7 @@ function optionalNumber(value, name, check, what) {
 function optionalString(value, name) {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') throw invalidArgument(`${name} must be a string`);
-  return value;
+  return cString(value, name);
 }
 
 /**
@@ -82,11 +82,12 @@ class Avala {
    */
   async request(method, path, { params, json } = {}) {
     if (typeof method !== 'string' || typeof path !== 'string') throw invalidArgument('request(method, path) takes two strings');
-    let target = path;
+    cString(method, 'method');
+    let target = cString(path, 'path');
     if (params && Object.keys(params).length) {
       const query = new URLSearchParams();
       for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null) query.append(k, String(v));
-      target += (target.includes('?') ? '&' : '?') + query.toString();
+      target += (target.includes('?') ? '&' : '?') + query.toString();  // URL-encoded: a NUL becomes %00
     }
     const body = json === undefined ? null : JSON.stringify(json);
     const fn = abi().fn;

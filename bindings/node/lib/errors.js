@@ -253,9 +253,15 @@ function invalidArgument(message) {
   return e;
 }
 
+/** A string bound for C: a NUL in it would silently cut it short there, so it is refused. */
+function cString(value, name) {
+  if (value.includes('\0')) throw invalidArgument(`${name} contains a NUL character`);
+  return value;
+}
+
 module.exports = {
   AvalaError, AuthenticationError, ForbiddenError, NotFoundError, RateLimitError, ValidationError, ServerError,
   RedirectError, APIConnectionError, APITimeoutError, TLSError, DecodeError, CrossOriginError,
   ConfigurationError, InvalidArgumentError, InternalError, OperationCancelledError,
-  fromNative, invalidArgument,
+  fromNative, invalidArgument, cString,
 };

@@ -9,7 +9,7 @@
 // listExecutions -> iterExecutions).
 
 const { abi } = require('./abi');
-const { invalidArgument, APITimeoutError } = require('./errors');
+const { invalidArgument, cString, APITimeoutError } = require('./errors');
 const { callAsync, callSync } = require('./native');
 const { FAMILIES, takeItem, takePage, ItemIterator } = require('./pagination');
 
@@ -19,7 +19,7 @@ const NATIVE = Symbol.for('avala.native');
 
 function checkString(value, name) {
   if (typeof value !== 'string') throw invalidArgument(`${name} must be a string, got ${value === null ? 'null' : typeof value}`);
-  return value;
+  return cString(value, name);
 }
 
 const snake = (key) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -56,7 +56,7 @@ const listOptions = (filters = []) => (value = {}) => {
   const pairs = [];
   for (const name of filters) {
     const v = value[camel(name)];
-    if (v !== undefined && v !== null) pairs.push(name, String(v));
+    if (v !== undefined && v !== null) pairs.push(name, cString(String(v), name));
   }
   return [{
     version: abi().LIST_OPTIONS_VERSION,
