@@ -176,7 +176,7 @@ constexpr ObjectView kDatasetView{"dataset", kDatasetColumns, kDatasetFirst};
 // ---- options ------------------------------------------------------------------
 
 constexpr OptionSpec kGlobalOptions[] = {
-    {"api-key", 0, "KEY", "API key, or '-' to read it from stdin (default: $AVALA_API_KEY, else the profile's)"},
+    {"api-key", 0, "KEY", "API key, or - to read it from stdin (default: $AVALA_API_KEY, else the profile's)"},
     {"api-key-file", 0, "PATH", "read the API key from this file"},
     {"base-url", 0, "URL",
      "API base URL (default: $AVALA_BASE_URL, else the profile's, else https://api.avala.ai/api/v1)"},

@@ -131,10 +131,17 @@ std::optional<std::string> string_setting(const toml::node& value, const std::st
 
 }  // namespace
 
-std::string config_path() {
+namespace {
+std::optional<std::string> find_config_path() {
     // XDG: a relative XDG_CONFIG_HOME is to be ignored.
     if (auto xdg = env("XDG_CONFIG_HOME"); xdg && xdg->front() == '/') return *xdg + "/avala/config.toml";
     if (auto home = env("HOME")) return *home + "/.config/avala/config.toml";
+    return std::nullopt;
+}
+}  // namespace
+
+std::string config_path() {
+    if (auto path = find_config_path()) return *path;
     config_error("cannot find the config file: neither XDG_CONFIG_HOME nor HOME is set");
 }
 
@@ -326,8 +333,10 @@ Settings resolve_settings(const OptionValues& global) {
 
     // The file is read only when it can matter, so a broken or open file
     // does not stand in the way of flags and environment.
-    if (!s.api_key || !s.base_url || choice.named) {
-        ConfigFile config = load_config(config_path());
+    std::optional<std::string> path = find_config_path();
+    if (!path && choice.named) path = config_path();  // throws: the profile asked for cannot be found
+    if (path && (!s.api_key || !s.base_url || choice.named)) {
+        ConfigFile config = load_config(*path);
         auto it = config.profiles.find(choice.name);
         if (it == config.profiles.end()) {
             if (choice.named) {

@@ -167,6 +167,24 @@ std::string roff(std::string_view text) {
     return out;
 }
 
+// A help paragraph: filled, except lines indented by two spaces (examples),
+// which are kept as they are.
+std::string roff_paragraph(std::string_view text) {
+    std::string out;
+    bool literal = false;
+    for (std::size_t start = 0; start <= text.size();) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view line = text.substr(start, end - start);
+        bool indented = line.starts_with("  ");
+        if (indented != literal) out += indented ? ".nf\n" : ".fi\n";
+        literal = indented;
+        out += roff(line) + "\n";
+        start = end + 1;
+    }
+    return literal ? out + ".fi\n" : out;
+}
+
 std::string roff_option(const OptionSpec& o) {
     std::string s = ".TP\n.B ";
     if (o.short_name) s += "\\-" + std::string(1, o.short_name) + ", ";
@@ -192,7 +210,7 @@ std::string man_page(const CliSpec& spec) {
     out += ".SH COMMANDS\n";
     for (auto [r, c] : every_command(spec)) {
         out += ".SS \"" + roff(command_words(r, *c)) + "\"\n" + roff(c->summary) + ".\n";
-        if (!c->description.empty()) out += ".PP\n" + roff(c->description) + "\n";
+        if (!c->description.empty()) out += ".PP\n" + roff_paragraph(c->description);
         if (!c->choices.empty()) {
             out += ".PP\n" + roff(c->arguments[0]) + " is one of:";
             for (auto v : c->choices) out += " " + roff(v);
@@ -204,7 +222,7 @@ std::string man_page(const CliSpec& spec) {
     for (const auto& o : spec.global_options) out += roff_option(o);
     out += ".SH ENVIRONMENT\n";
     for (const auto& e : kEnvironment) out += ".TP\n.B " + roff(e.name) + "\n" + roff(e.meaning) + "\n";
-    out += ".SH FILES\n.TP\n.I ~/.config/avala/config.toml\n" + roff(kFilesHelp) + "\n";
+    out += ".SH FILES\n.TP\n.I ~/.config/avala/config.toml\n" + roff_paragraph(kFilesHelp);
     out += ".SH EXIT STATUS\n";
     for (const auto& d : exit_status_docs()) {
         std::string meaning(d.meaning);
