@@ -264,9 +264,8 @@ void save_profile(const std::string& path, const std::string& profile, const Pro
 
 std::string read_secret_from_stdin(std::string_view prompt) {
     if (::isatty(STDIN_FILENO) == 1) {
-        std::fflush(stdout);
-        std::fputs(std::string(prompt).c_str(), stderr);
-        std::fflush(stderr);
+        // Echo off first, then the prompt: what is typed after the prompt
+        // is never shown nor discarded by the switch.
         termios old {};
         bool restore = ::tcgetattr(STDIN_FILENO, &old) == 0;
         if (restore) {
@@ -275,6 +274,9 @@ std::string read_secret_from_stdin(std::string_view prompt) {
             quiet.c_lflag |= ECHONL;
             ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
         }
+        std::fflush(stdout);
+        std::fputs(std::string(prompt).c_str(), stderr);
+        std::fflush(stderr);
         std::string line;
         char c = 0;
         ssize_t n = 0;
@@ -284,7 +286,7 @@ std::string read_secret_from_stdin(std::string_view prompt) {
             line += c;
             if (line.size() > kMaxSecret) break;
         }
-        if (restore) ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);  // ECHONL echoed the newline
+        if (restore) ::tcsetattr(STDIN_FILENO, TCSANOW, &old);  // ECHONL echoed the newline
         std::string key = trimmed(line);
         if (key.empty()) config_error("no API key was entered");
         return key;

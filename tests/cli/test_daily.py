@@ -334,6 +334,9 @@ def test_configure_on_a_terminal_asks_without_echo(cli, emulator, home):
             if not chunk:
                 break
             seen += chunk
+    except BaseException:  # a failed assertion: never leave the CLI behind
+        os.kill(pid, 9)
+        raise
     finally:
         _, status = os.waitpid(pid, 0)
         os.close(fd)
@@ -425,12 +428,15 @@ def test_jsonl_streams_each_page_as_it_arrives(cli, emulator, server_uids):
                             env=emulator_env(emulator), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
     try:
-        got = []
-        for _ in range(5):
-            ready, _, _ = select.select([proc.stdout], [], [], TIMEOUT)
-            assert ready, "the first page was not written while the second was awaited"
-            got.append(json.loads(proc.stdout.readline())["uid"])
-        assert got == server_uids[:5]
+        out = b""
+        fd = proc.stdout.fileno()
+        while out.count(b"\n") < 5:  # unbuffered reads: select() sees only what is still in the pipe
+            ready, _, _ = select.select([fd], [], [], TIMEOUT)
+            assert ready, f"the first page was not written while the second was awaited: {out!r}"
+            chunk = os.read(fd, 65536)
+            assert chunk, f"the CLI ended: {out!r}"
+            out += chunk
+        assert [json.loads(line)["uid"] for line in out.splitlines()] == server_uids[:5]
         assert proc.poll() is None  # still waiting for page 2: these lines were streamed
     finally:
         proc.kill()
