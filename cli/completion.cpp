@@ -203,13 +203,15 @@ std::string zsh_script(const CliSpec& spec) {
     s += "    fi\n";
     s += "    if [[ ${words[CURRENT]} == -* ]]; then\n";
     s += "        compadd -- $opts $global\n";
-    s += "    elif [[ $cands == *:* ]]; then\n";
+    s += "    elif [[ ${(j: :)cands} == *:* ]]; then\n";
     s += "        _describe -t commands 'avala command' cands\n";
     s += "    else\n";
     s += "        compadd -- $cands\n";
     s += "    fi\n";
     s += "}\n";
-    s += "compdef _avala avala\n";
+    // Autoloaded from $fpath this file is the body of _avala: complete now;
+    // sourced, register the function.
+    s += "if [[ ${funcstack[1]} == _avala ]]; then\n    _avala \"$@\"\nelse\n    compdef _avala avala\nfi\n";
     return s;
 }
 

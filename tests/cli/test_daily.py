@@ -577,6 +577,55 @@ def test_zsh_and_fish_scripts_cover_every_command(cli):
             assert p.returncode == 0, p.stderr
 
 
+def script_of(cli, shell):
+    return subprocess.run([cli, "completion", shell], capture_output=True, text=True, check=True,
+                          env=clean_env()).stdout
+
+
+@pytest.mark.skipif(not shutil.which("fish"), reason="fish is not installed")
+def test_fish_completes_command_names_and_options(cli, tmp_path):
+    script = tmp_path / "avala.fish"
+    script.write_text(script_of(cli, "fish"))
+
+    def complete(line):
+        r = subprocess.run(["fish", "--no-config", "-c", f"source {script}; complete -C '{line}'"],
+                           capture_output=True, text=True, timeout=TIMEOUT, env=clean_env())
+        assert r.returncode == 0 and r.stderr == "", r.stderr
+        return sorted(row.split("\t")[0] for row in r.stdout.splitlines())
+
+    assert complete("avala pro") == ["projects"]
+    assert complete("avala projects ") == ["get", "list"]
+    assert complete("avala projects list --wi") == ["--with-cursor"]
+    assert complete("avala -o ") == ["json", "jsonl", "table"]
+
+
+@pytest.mark.skipif(not shutil.which("zsh"), reason="zsh is not installed")
+def test_zsh_completes_command_names_and_options(cli):
+    """_avala run with the completion system's builtins replaced by stubs
+    that print what would be offered."""
+    stubs = (
+        'compadd() { while [[ $1 != -- ]]; do shift; done; shift; print -l -- "$@"; }\n'
+        '_describe() { local name=${@[-1]}; print -l -- ${${(P)name}%%:*}; }\n'
+        '_files() { print FILES; }\ncompdef() { :; }\n'
+    )
+
+    def complete(*words):
+        program = stubs + script_of(cli, "zsh") + f"\nwords=(avala {' '.join(repr(w) for w in words)})\n" \
+            "CURRENT=${#words}\n_avala\n"
+        r = subprocess.run(["zsh", "-f", "-c", program], capture_output=True, text=True, timeout=TIMEOUT,
+                           env=clean_env())
+        assert r.returncode == 0 and r.stderr == "", r.stderr
+        return sorted(w for w in r.stdout.splitlines() if w)
+
+    # Every top-level word (zsh itself, not the stub, keeps those matching "pro").
+    assert complete("pro") == sorted(top_level_names(cli) | {"help"})
+    assert complete("projects", "") == ["get", "list"]
+    assert "--with-cursor" in complete("projects", "list", "--w")
+    assert complete("-o", "") == ["json", "jsonl", "table"]
+    assert complete("completion", "") == ["bash", "fish", "zsh"]
+    assert complete("--api-key-file", "") == ["FILES"]
+
+
 def test_completion_needs_a_known_shell(avala):
     assert_error(avala("completion", env=clean_env()), 2)
     assert_error(avala("completion", "tcsh", env=clean_env()), 2)
