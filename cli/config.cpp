@@ -1,6 +1,7 @@
 #include "config.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -128,6 +129,47 @@ std::optional<std::string> string_setting(const toml::node& value, const std::st
     if (const auto* s = value.as_string()) return s->get();
     config_error(where(path, value.source()) + ": " + std::string(key) + " must be a quoted string");
 }
+
+// While echo is off: a signal that ends us (Ctrl-C) first gives the
+// terminal its echo back. Only async-signal-safe calls in the handler.
+termios g_saved_termios {};
+
+void restore_echo_and_die(int sig) {
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &g_saved_termios);
+    ::signal(sig, SIG_DFL);
+    ::raise(sig);
+}
+
+class EchoOff {
+public:
+    EchoOff() {
+        if (::tcgetattr(STDIN_FILENO, &old_) != 0) return;
+        g_saved_termios = old_;
+        struct sigaction sa {};
+        sa.sa_handler = restore_echo_and_die;
+        sigemptyset(&sa.sa_mask);
+        for (int i = 0; i < 3; ++i) {
+            ::sigaction(kSignals[i], &sa, &previous_[i]);
+            if (previous_[i].sa_handler == SIG_IGN) ::sigaction(kSignals[i], &previous_[i], nullptr);  // stays ignored
+        }
+        termios quiet = old_;
+        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        quiet.c_lflag |= ECHONL;  // the Enter still moves to a new line
+        active_ = ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+    }
+    ~EchoOff() {
+        if (active_) ::tcsetattr(STDIN_FILENO, TCSANOW, &old_);
+        for (int i = 0; i < 3; ++i) ::sigaction(kSignals[i], &previous_[i], nullptr);
+    }
+    EchoOff(const EchoOff&) = delete;
+    EchoOff& operator=(const EchoOff&) = delete;
+
+private:
+    static constexpr int kSignals[3] = {SIGINT, SIGTERM, SIGHUP};
+    termios old_ {};
+    struct sigaction previous_[3] {};
+    bool active_ = false;
+};
 
 }  // namespace
 
@@ -266,14 +308,7 @@ std::string read_secret_from_stdin(std::string_view prompt) {
     if (::isatty(STDIN_FILENO) == 1) {
         // Echo off first, then the prompt: what is typed after the prompt
         // is never shown nor discarded by the switch.
-        termios old {};
-        bool restore = ::tcgetattr(STDIN_FILENO, &old) == 0;
-        if (restore) {
-            termios quiet = old;
-            quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-            quiet.c_lflag |= ECHONL;
-            ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-        }
+        EchoOff echo_off;
         std::fflush(stdout);
         std::fputs(std::string(prompt).c_str(), stderr);
         std::fflush(stderr);
@@ -286,7 +321,6 @@ std::string read_secret_from_stdin(std::string_view prompt) {
             line += c;
             if (line.size() > kMaxSecret) break;
         }
-        if (restore) ::tcsetattr(STDIN_FILENO, TCSANOW, &old);  // ECHONL echoed the newline
         std::string key = trimmed(line);
         if (key.empty()) config_error("no API key was entered");
         return key;

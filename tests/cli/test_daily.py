@@ -15,6 +15,7 @@ import shutil
 import socket
 import stat
 import subprocess
+import termios
 import tomllib
 import urllib.request
 
@@ -344,6 +345,31 @@ def test_configure_on_a_terminal_asks_without_echo(cli, emulator, home):
     assert KEY.encode() not in seen
     assert b"saved" in seen
     assert tomllib.loads(config_file(home).read_text())["profiles"]["default"]["api_key"] == KEY
+
+
+def test_ctrl_c_at_the_prompt_gives_the_terminal_its_echo_back(cli, emulator, home):
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(cli, [cli, "--base-url", emulator, "configure"], bare_env(home))
+    seen = b""
+    try:
+        while b"API key" not in seen:
+            ready, _, _ = select.select([fd], [], [], TIMEOUT)
+            assert ready, f"no prompt: {seen!r}"
+            seen += os.read(fd, 4096)
+        assert not termios.tcgetattr(fd)[3] & termios.ECHO  # off while the key is typed
+        os.write(fd, b"\x03")  # Ctrl-C: SIGINT to the CLI
+    except BaseException:
+        os.kill(pid, 9)
+        raise
+    finally:
+        _, status = os.waitpid(pid, 0)
+    try:
+        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == 2, status
+        assert termios.tcgetattr(fd)[3] & termios.ECHO
+    finally:
+        os.close(fd)
+    assert not config_file(home).exists()
 
 
 # ---- status ---------------------------------------------------------------------------
