@@ -241,9 +241,12 @@ ProfileChoice choose_profile(const OptionValues& global) {
     } else if (auto e = env("AVALA_PROFILE")) {
         choice = {*e, true};
     }
-    if (!valid_profile_name(choice.name))
-        throw UsageError("bad profile name '" + printable(choice.name) +
-                         "': use letters, digits, '-' and '_' (at most 64)");
+    if (!valid_profile_name(choice.name)) {
+        std::string message = "bad profile name '" + printable(choice.name) +
+                              "': use letters, digits, '-' and '_' (at most 64)";
+        if (global.has("profile")) throw UsageError(message);
+        config_error(message + " (from AVALA_PROFILE)");
+    }
     return choice;
 }
 

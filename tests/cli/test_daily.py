@@ -249,8 +249,11 @@ def test_flags_and_environment_need_no_config_file(avala, emulator, server_uids,
     assert listed_uids(r) == server_uids[:1]
 
 
-def test_bad_profile_name_is_a_usage_error(avala, home):
+def test_bad_profile_name_is_a_usage_error_or_a_configuration_error(avala, home):
     assert_error(avala("--profile", "a b", "projects", "list", env=bare_env(home)), 2)
+    r = avala("projects", "list", env=bare_env(home, AVALA_PROFILE="../x"))
+    assert_error(r, 7)
+    assert "AVALA_PROFILE" in r.stderr
 
 
 # ---- configure -----------------------------------------------------------------------
