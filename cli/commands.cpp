@@ -4,6 +4,7 @@
 // not wrap yet can be reached through avala::Client::request in a run
 // function of its own.
 #include "commands.hpp"
+#include "interrupt.hpp"
 
 #include <array>
 #include <chrono>
@@ -56,7 +57,8 @@ avala::Client Context::make_client(const std::string& api_key, const std::option
     avala::ClientOptions options = client_options_;
     options.api_key = api_key;
     options.base_url = base_url;  // unset: the library's default
-    return avala::Client(options);
+    // Every call carries the run's cancel handle: Ctrl-C stops it at once.
+    return avala::Client(options).with_cancel(interrupt_cancel());
 }
 
 

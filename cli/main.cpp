@@ -13,6 +13,7 @@
 #include "args.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "interrupt.hpp"
 #include "output.hpp"
 
 namespace {
@@ -52,6 +53,10 @@ int run(int argc, char** argv) {
         report(e.what());
         return e.status;
     } catch (const avala::Error& e) {
+        if (e.code() == AVALA_E_CANCELLED && interrupted()) {
+            report("interrupted");
+            return kExitInterrupted;
+        }
         std::string message = e.what();
         if (auto retry = e.retry_after()) message += " (retry after " + std::to_string(*retry) + " s)";
         report(message);

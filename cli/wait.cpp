@@ -1,6 +1,6 @@
 // `avala exports wait UID`: avala_export_wait with a progress callback that
-// shows the status on stderr and lets Ctrl-C stop the wait.
-#include <signal.h>
+// shows the status on stderr. Ctrl-C fires the run's cancel handle
+// (interrupt.hpp), which stops the wait at once, mid-poll or mid-sleep.
 #include <unistd.h>
 
 #include <cmath>
@@ -10,40 +10,11 @@
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "interrupt.hpp"
 #include "resources.hpp"
 
 namespace avala_cli {
 namespace {
-
-volatile sig_atomic_t g_interrupted = 0;
-
-void on_sigint(int) { g_interrupted = 1; }
-
-// For the duration of a wait, the first Ctrl-C asks the wait to stop at its
-// next poll (the callback sees the flag); the handler then resets itself
-// (SA_RESETHAND), so a second Ctrl-C ends the process at once. A SIGINT that
-// was ignored (a background job) stays ignored.
-class InterruptGuard {
-public:
-    InterruptGuard() {
-        struct sigaction sa {};
-        sa.sa_handler = on_sigint;
-        sigemptyset(&sa.sa_mask);
-        sa.sa_flags = SA_RESETHAND;
-        struct sigaction current {};
-        if (sigaction(SIGINT, nullptr, &current) != 0 || current.sa_handler == SIG_IGN) return;
-        installed_ = sigaction(SIGINT, &sa, &old_) == 0;
-    }
-    ~InterruptGuard() {
-        if (installed_) sigaction(SIGINT, &old_, nullptr);
-    }
-    InterruptGuard(const InterruptGuard&) = delete;
-    InterruptGuard& operator=(const InterruptGuard&) = delete;
-
-private:
-    struct sigaction old_ {};
-    bool installed_ = false;
-};
 
 struct Progress {
     std::string uid;  // printable
@@ -58,7 +29,7 @@ struct Progress {
 // library: an exception is kept and the wait stopped.
 int on_progress(const avala_object* export_, double elapsed_s, void* payload) {
     auto& p = *static_cast<Progress*>(payload);
-    if (g_interrupted) return 0;  // anything but AVALA_CONTINUE stops the wait
+    if (interrupted()) return 0;  // anything but AVALA_CONTINUE stops the wait
     try {
         const char* s = avala_object_string(export_, "status");
         std::string status = s ? printable(s) : std::string("-");
@@ -99,13 +70,9 @@ int run_export_wait(Context& ctx, const ObjectView& view) {
     avala_object* out = nullptr;
     avala_error* err = nullptr;
     int rc;
-    {
-        InterruptGuard guard;
-        g_interrupted = 0;
-        rc = avala_export_wait(&out, client, uid.c_str(), &opts, on_progress, &progress, &err);
-    }
+    rc = avala_export_wait(&out, client, uid.c_str(), &opts, on_progress, &progress, &err);
     if (progress.line_open) std::fputs("\n", stderr);
-    if (rc == AVALA_E_CANCELLED && (progress.error || g_interrupted)) {
+    if (rc == AVALA_E_CANCELLED && (progress.error || interrupted())) {
         avala_error_free(err);
         if (progress.error) std::rethrow_exception(progress.error);
         throw CommandFailed(kExitInterrupted,

@@ -8,7 +8,7 @@ pkgs=(
   libtomlplusplus-dev zsh fish
   doctest-dev pybind11-dev python3 python3-dev python3-pytest python3-venv python3-pip
   python3-setuptools python3-wheel python3-mypy
-  clang libclang-rt-14-dev wrk
+  clang libclang-rt-14-dev wrk nginx-light
   golang-go
 )
 missing=()
@@ -26,6 +26,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   echo "install-deps: installing ${missing[*]}"
   $SUDO apt-get update -qq
+  # Packages that are servers (nginx, for the tests) must not start a system
+  # service listening on every interface: policy-rc.d says no while we install.
+  policy=/usr/sbin/policy-rc.d
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null && $SUDO chmod +x "$policy"
+    trap '$SUDO rm -f "$policy"' EXIT
+  fi
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
   echo "install-deps: all Debian packages present"

@@ -71,7 +71,8 @@ AVALA_API const char *avala_version(void);
 #define AVALA_E_CROSS_ORIGIN -15    /* a pagination link pointed at another origin */
 #define AVALA_E_NO_MEMORY -16
 #define AVALA_E_INTERNAL -17        /* a bug in libavala; please report it */
-#define AVALA_E_CANCELLED -18       /* a callback of the caller's asked to stop */
+#define AVALA_E_CANCELLED -18       /* cancelled: a cancel handle fired, an interrupt or
+                                       progress callback of the caller's asked to stop */
 
 /* What a progress callback returns to let a call carry on. Anything else
  * (including 0) stops the call with AVALA_E_CANCELLED. */
@@ -141,6 +142,10 @@ AVALA_API int avala_client_options_init(avala_client_options *opts, uint32_t ver
  * no request is sent. */
 AVALA_API int avala_client_new(avala_client **out, const avala_client_options *opts,
                                avala_error **out_err);
+/* Frees the handle. Calls already running on it (from other threads) are
+ * not disturbed: each holds what it uses and returns normally; to stop them,
+ * fire their cancel handle (avala_client_derive) first. A call that starts
+ * after (or while) the handle is freed is a use-after-free. NULL is fine. */
 AVALA_API void avala_client_free(avala_client *client);
 
 /* The base URL in use, after defaults and normalisation. Borrowed. */
@@ -154,6 +159,58 @@ typedef struct avala_rate_limit {
   int64_t reset; /* unix seconds */
 } avala_rate_limit;
 AVALA_API int avala_client_rate_limit(avala_rate_limit *out, const avala_client *client);
+
+/* ---- Cancellation and call options ------------------------------------ */
+
+/* A cancel handle: fired once, it stops every call that carries it (through
+ * a client made by avala_client_derive) and keeps stopping them until reset.
+ * A call it stops returns AVALA_E_CANCELLED within milliseconds, wherever it
+ * was: resolving, connecting, writing, waiting for the answer, sleeping
+ * between retries, waiting for the rate limiter or between export polls. The
+ * connection it was using is closed, never pooled half-read.
+ * Threads: fire from any thread, or from a signal handler. */
+typedef struct avala_cancel avala_cancel;
+
+/* A new, unfired cancel handle, owned by the caller. */
+AVALA_API int avala_cancel_new(avala_cancel **out, avala_error **out_err);
+/* Frees the caller's reference; clients derived with it keep the token alive
+ * (firing it then is impossible). NULL is fine. */
+AVALA_API void avala_cancel_free(avala_cancel *cancel);
+/* Fires it. Idempotent, any thread, and async-signal-safe (an atomic store
+ * and a write(2) to an eventfd), so a SIGINT handler may call it. */
+AVALA_API void avala_cancel_fire(avala_cancel *cancel);
+/* 1 when fired (and not reset since), else 0. */
+AVALA_API int avala_cancel_fired(const avala_cancel *cancel);
+/* Unfires it, for reuse. Only while no call carrying it is running. */
+AVALA_API void avala_cancel_reset(avala_cancel *cancel);
+
+/* Asked on the waiting thread, every interrupt_interval_ms while a blocking
+ * call waits, with the payload given. Return AVALA_CONTINUE to keep waiting;
+ * anything else stops the call with AVALA_E_CANCELLED. This is how an
+ * interpreter runs its own signal handling (Python's Ctrl-C) during a call:
+ * the callback runs on the thread that made the call, never another. */
+typedef int (*avala_interrupt_fn)(void *payload);
+
+/* Options carried by every call of a derived client. Versioned; fields are
+ * only ever appended. NULL / 0 fields mean "none" / the default. */
+typedef struct avala_call_options {
+  uint32_t version;                /* AVALA_CALL_OPTIONS_VERSION */
+  avala_cancel *cancel;            /* fired: the calls stop; the client keeps a reference */
+  avala_interrupt_fn interrupt;    /* see avala_interrupt_fn; NULL: none */
+  void *interrupt_payload;         /* handed to interrupt; the caller keeps it alive */
+  int64_t interrupt_interval_ms;   /* <= 0: 50 */
+} avala_call_options;
+#define AVALA_CALL_OPTIONS_VERSION 1
+#define AVALA_CALL_OPTIONS_INIT { AVALA_CALL_OPTIONS_VERSION, NULL, NULL, NULL, 0 }
+
+/* A new client handle sharing `client`'s configuration, connection pool,
+ * engine and rate-limit state, whose calls — and the iterators made from it
+ * — carry `opts` (a cancel handle, an interrupt callback). Cheap: make one
+ * per cancellable operation, or one per thread. Owned by the caller
+ * (avala_client_free), independent of `client`'s handle. opts may be NULL
+ * (a plain second handle). */
+AVALA_API int avala_client_derive(avala_client **out, avala_client *client,
+                                  const avala_call_options *opts, avala_error **out_err);
 
 /* ---- Generic request (endpoints with no wrapper yet) ------------------ */
 

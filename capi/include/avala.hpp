@@ -27,6 +27,10 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+#if __cplusplus >= 202002L && __has_include(<stop_token>)
+#include <stop_token>
+#define AVALA_HPP_STOP_TOKEN 1
+#endif
 
 namespace avala {
 
@@ -520,6 +524,26 @@ struct ClientOptions {
     bool rate_limit = false;  // wait for X-RateLimit-Reset instead of collecting 429s
 };
 
+// A cancel handle (avala.h): fire() — from any thread, or a signal handler —
+// stops every call of the clients made with it (Client::with_cancel), which
+// then throw Error(AVALA_E_CANCELLED). It stays fired until reset().
+class Cancel {
+public:
+    Cancel() {
+        avala_cancel* c = nullptr;
+        avala_error* err = nullptr;
+        detail::check(avala_cancel_new(&c, &err), err);
+        c_.reset(c);
+    }
+    void fire() noexcept { avala_cancel_fire(c_.get()); }  // async-signal-safe
+    bool fired() const noexcept { return avala_cancel_fired(c_.get()) == 1; }
+    void reset() noexcept { avala_cancel_reset(c_.get()); }  // only while no call carries it
+    avala_cancel* get() const noexcept { return c_.get(); }
+
+private:
+    detail::Owned<avala_cancel, avala_cancel_free> c_;
+};
+
 class Client {
 public:
     // Everything from the environment.
@@ -703,7 +727,43 @@ public:
     avala_client* get() noexcept { return client_.get(); }
     const avala_client* get() const noexcept { return client_.get(); }
 
+    // A client sharing this one's connection pool and configuration whose
+    // calls, and the ranges made from it, stop once `cancel` fires.
+    Client with_cancel(const Cancel& cancel) const {
+        avala_call_options co = AVALA_CALL_OPTIONS_INIT;
+        co.cancel = cancel.get();
+        avala_client* out = nullptr;
+        avala_error* err = nullptr;
+        detail::check(avala_client_derive(&out, client_.get(), &co, &err), err);
+        return Client(out, keep_);
+    }
+
+#ifdef AVALA_HPP_STOP_TOKEN
+    // The same, stopped by a std::stop_token (a std::jthread's, a
+    // std::stop_source's): the calls stop once a stop is requested.
+    Client with_stop_token(std::stop_token token) const {
+        auto link = std::make_shared<StopLink>(std::move(token));
+        Client c = with_cancel(link->cancel);
+        c.keep_ = link;
+        return c;
+    }
+#endif
+
 private:
+    Client(avala_client* derived, std::shared_ptr<void> keep) : keep_(std::move(keep)) { client_.reset(derived); }
+
+#ifdef AVALA_HPP_STOP_TOKEN
+    struct Fire {
+        avala_cancel* c;
+        void operator()() const noexcept { avala_cancel_fire(c); }
+    };
+    struct StopLink {
+        explicit StopLink(std::stop_token t) : callback(std::move(t), Fire{cancel.get()}) {}
+        Cancel cancel;
+        std::stop_callback<Fire> callback;
+    };
+#endif
+
     // Runs f(out, client, ids..., rest..., &err) with the string_view ids as
     // C strings (checked for embedded NULs), throwing on failure.
     template <class Out, class F, class... Ids>
@@ -778,6 +838,7 @@ private:
     }
 
     detail::Owned<avala_client, avala_client_free> client_;
+    std::shared_ptr<void> keep_;  // what a derived client's calls need alive (a stop_token's link)
 };
 
 }  // namespace avala

@@ -97,6 +97,50 @@ int avala_client_new(avala_client** out, const avala_client_options* opts, avala
 
 void avala_client_free(avala_client* client) { delete client; }
 
+/* ---- cancellation and call options ---- */
+
+int avala_cancel_new(avala_cancel** out, avala_error** out_err) {
+  if (out == nullptr) return invalid(out_err, "out must not be NULL");
+  *out = nullptr;
+  return guard(out_err, [&] {
+    *out = new avala_cancel{std::make_shared<avala::CancelToken>()};
+    return AVALA_OK;
+  });
+}
+
+void avala_cancel_free(avala_cancel* cancel) { delete cancel; }
+
+void avala_cancel_fire(avala_cancel* cancel) {
+  if (cancel != nullptr) cancel->token->fire();
+}
+
+int avala_cancel_fired(const avala_cancel* cancel) { return cancel != nullptr && cancel->token->fired() ? 1 : 0; }
+
+void avala_cancel_reset(avala_cancel* cancel) {
+  if (cancel != nullptr) cancel->token->reset();
+}
+
+int avala_client_derive(avala_client** out, avala_client* client, const avala_call_options* opts,
+                        avala_error** out_err) {
+  if (out == nullptr || client == nullptr) return invalid(out_err, "out and client must not be NULL");
+  *out = nullptr;
+  return guard(out_err, [&] {
+    auto ctx = std::make_shared<avala::CallContext>();
+    if (opts != nullptr) {
+      if (opts->version < 1) return fail(out_err, AVALA_E_INVALID_ARGUMENT, "call options have no version");
+      if (opts->cancel != nullptr) ctx->cancel = opts->cancel->token;
+      if (opts->interrupt != nullptr) {
+        avala_interrupt_fn fn = opts->interrupt;
+        void* payload = opts->interrupt_payload;
+        ctx->interrupt = [fn, payload] { return fn(payload) == AVALA_CONTINUE; };
+      }
+      if (opts->interrupt_interval_ms > 0) ctx->interrupt_every = std::chrono::milliseconds(opts->interrupt_interval_ms);
+    }
+    *out = new avala_client{client->client.with_context(std::move(ctx))};
+    return AVALA_OK;
+  });
+}
+
 const char* avala_client_base_url(const avala_client* client) {
   return client ? client->client.base_url().url.c_str() : nullptr;
 }
@@ -124,8 +168,8 @@ int avala_request(avala_response** out, avala_client* client, const char* method
       return fail(out_err, AVALA_E_INVALID_ARGUMENT, "method must be an upper-case HTTP method such as GET");
     }
     avala::check_relative_target(path_and_query);
-    std::string target = client->client.base_url().path + path_and_query;
-    auto resp = client->client.send(m, std::move(target), opt_str(body_json));
+    std::string target = core(client).base_url().path + path_and_query;
+    auto resp = core(client).send(m, std::move(target), opt_str(body_json));
     *out = new avala_response{std::move(resp)};
     return AVALA_OK;
   });
@@ -205,7 +249,7 @@ int avala_project_get(avala_project** out, avala_client* client, const char* uid
   }
   *out = nullptr;
   return guard(out_err, [&] {
-    *out = new avala_project(avala::projects::get(client->client, uid));
+    *out = new avala_project(avala::projects::get(core(client), uid));
     return AVALA_OK;
   });
 }
@@ -215,7 +259,7 @@ int avala_project_list_page(avala_project_page** out, avala_client* client, cons
   if (out == nullptr || client == nullptr) return invalid(out_err, "out and client must not be NULL");
   *out = nullptr;
   return guard(out_err, [&] {
-    auto page = avala::projects::list(client->client, list_params(opts));
+    auto page = avala::projects::list(core(client), list_params(opts));
     auto result = std::make_unique<avala_project_page>();
     result->items.reserve(page.items.size());
     for (auto& item : page.items) result->items.push_back(std::make_unique<avala_project>(std::move(item)));
@@ -248,7 +292,7 @@ int avala_project_list(avala_project_iter** out, avala_client* client, const ava
   if (out == nullptr || client == nullptr) return invalid(out_err, "out and client must not be NULL");
   *out = nullptr;
   return guard(out_err, [&] {
-    *out = new avala_project_iter{avala::projects::iterate(client->client, list_params(opts))};
+    *out = new avala_project_iter{avala::projects::iterate(core(client), list_params(opts))};
     return AVALA_OK;
   });
 }

@@ -35,7 +35,11 @@ struct avala_error {
 };
 
 struct avala_client {
-  avala::Client client;
+  avala::Client client;  // its context, for a derived client, carries the call options
+};
+
+struct avala_cancel {
+  std::shared_ptr<avala::CancelToken> token;
 };
 
 struct avala_response {
@@ -43,6 +47,10 @@ struct avala_response {
 };
 
 namespace capi {
+
+// A call's own reference to the client (its pool, engine and context): the
+// handle may be freed while calls on it run (avala.h, avala_client_free).
+inline avala::Client core(const avala_client* c) { return c->client; }
 
 // JSON text of an item, made on first request and kept so borrowed strings
 // live as long as the handle. Thread-safe; NULL on failure (out of memory).

@@ -62,7 +62,7 @@ int object_call(avala_object** out, avala_client* client, const Endpoint& ep, Ar
   return guard(err, [&] {
     std::optional<boost::json::object> b = body();
     *out = new avala_object(
-        with_ids(ids, [&](Ids i) { return avala::call_object(client->client, ep, i, std::move(b)); }));
+        with_ids(ids, [&](Ids i) { return avala::call_object(core(client), ep, i, std::move(b)); }));
     return AVALA_OK;
   });
 }
@@ -83,7 +83,7 @@ int fields_call(avala_object** out, avala_client* client, const Endpoint& ep, Ar
 int empty_call(avala_client* client, const Endpoint& ep, Args ids, avala_error** err) {
   if (client == nullptr || any_null(ids)) return invalid(err, "client and ids must not be NULL");
   return guard(err, [&] {
-    with_ids(ids, [&](Ids i) { avala::call_empty(client->client, ep, i); });
+    with_ids(ids, [&](Ids i) { avala::call_empty(core(client), ep, i); });
     return AVALA_OK;
   });
 }
@@ -95,7 +95,7 @@ int page_call(avala_page** out, avala_client* client, const Endpoint& ep, Args i
   }
   *out = nullptr;
   return guard(err, [&] {
-    auto page = with_ids(ids, [&](Ids i) { return avala::list_page(client->client, ep, i, list_params(opts)); });
+    auto page = with_ids(ids, [&](Ids i) { return avala::list_page(core(client), ep, i, list_params(opts)); });
     auto result = make_page(std::move(page.items));
     result->cursors = Cursors::of(page);
     *out = result.release();
@@ -111,7 +111,7 @@ int iter_call(avala_iter** out, avala_client* client, const Endpoint& ep, Args i
   *out = nullptr;
   return guard(err, [&] {
     *out = new avala_iter{
-        with_ids(ids, [&](Ids i) { return avala::list_all(client->client, ep, i, list_params(opts)); })};
+        with_ids(ids, [&](Ids i) { return avala::list_all(core(client), ep, i, list_params(opts)); })};
     return AVALA_OK;
   });
 }
@@ -264,7 +264,7 @@ int avala_export_wait(avala_object** out, avala_client* c, const char* uid, cons
       };
     }
     *out = new avala_object(
-        avala::exports::wait(c->client, uid, avala::exports::make_wait_options(interval, timeout), cb));
+        avala::exports::wait(core(c), uid, avala::exports::make_wait_options(interval, timeout), cb));
     return AVALA_OK;
   });
 }
@@ -333,7 +333,7 @@ int avala_quality_target_evaluate(avala_page** out, avala_client* c, const char*
   }
   *out = nullptr;
   return guard(e, [&] {
-    *out = make_page(avala::call_array(c->client, api::kQualityTargetEvaluate, {project})).release();
+    *out = make_page(avala::call_array(core(c), api::kQualityTargetEvaluate, {project})).release();
     return AVALA_OK;
   });
 }

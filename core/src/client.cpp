@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <mutex>
 #include <random>
-#include <thread>
 
 #include "avala/error.hpp"
 #include "avala/rate_limiter.hpp"
@@ -69,22 +68,42 @@ struct Client::Impl {
 
   // Writes the first attempt of a request (its rate-limit budget already taken).
   Client::Pending begin(std::string_view method, std::string target, std::optional<std::string> body,
-                        bool ahead = false) {
+                        Clock::time_point deadline, const CallContext* ctx, bool ahead = false) {
     Client::Pending p{HttpRequest{std::string(method), std::move(target), headers, std::move(body)}, {},
-                      Clock::now() + timeout, ahead};
+                      deadline, ahead};
     if (p.request.body) p.request.headers.emplace_back("Content-Type", "application/json");
-    p.first_attempt = transport.start(p.request, p.deadline, ahead);
+    p.first_attempt = transport.start(p.request, p.deadline, ahead, ctx);
     return p;
   }
 
-  void pause(int retry_no, std::optional<double> retry_after) {
+  // Waits for the limiter's budget, never past the deadline: a window that
+  // ends after it fails the call at once (waiting would only end in a timeout).
+  void take_budget(Clock::time_point deadline, const CallContext* ctx) {
+    if (!limiter) return;
+    while (auto reset = limiter->take()) {
+      auto left = *reset - RateLimiter::Clock::now();
+      Clock::time_point until = Clock::now() + std::chrono::ceil<std::chrono::milliseconds>(left);
+      if (until > deadline) {
+        double secs = std::chrono::duration<double>(left).count();
+        throw Error(ErrorKind::rate_limited,
+                    "client-side rate limit: the request budget is spent until the window resets in " +
+                        std::to_string(static_cast<long long>(secs + 0.999)) + " s, after this call's deadline",
+                    0, {}, secs);
+      }
+      transport.sleep_until(until, ctx);
+    }
+  }
+
+  void pause(int retry_no, std::optional<double> retry_after, const CallContext* ctx) {
     std::chrono::milliseconds d;
     {
       std::lock_guard lock(mu);
       d = retry.delay(retry_no, retry_after, rng);
     }
-    std::this_thread::sleep_for(d);
+    transport.sleep_until(Clock::now() + d, ctx);
   }
+
+  Clock::time_point deadline() const { return Clock::now() + timeout; }
 };
 
 Client::Client(ClientOptions o, const EnvLookup& env) {
@@ -113,6 +132,7 @@ Client::Client(ClientOptions o, const EnvLookup& env) {
   }
   auto timeout = o.timeout.value_or(std::chrono::seconds(30));
   if (timeout.count() <= 0) throw Error(ErrorKind::config, "timeout must be positive");
+  timeout = std::min(timeout, std::chrono::milliseconds(kMaxTimeout));
   int retries = o.max_retries.value_or(2);
   if (retries < 0) throw Error(ErrorKind::config, "max_retries must not be negative");
 
@@ -131,17 +151,26 @@ RateLimitInfo Client::rate_limit() const {
   return impl_->rate;
 }
 
+Client Client::with_context(std::shared_ptr<const CallContext> ctx) const {
+  Client c = *this;
+  c.ctx_ = std::move(ctx);
+  return c;
+}
+
+void Client::sleep_until(Clock::time_point until) const { impl_->transport.sleep_until(until, ctx_.get()); }
+
 HttpResponse Client::send(std::string_view method, std::string target, std::optional<std::string> body) const {
   Impl& s = *impl_;
-  if (s.limiter) s.limiter->acquire();
-  return finish(s.begin(method, std::move(target), std::move(body)));
+  auto deadline = s.deadline();
+  s.take_budget(deadline, ctx_.get());
+  return finish(s.begin(method, std::move(target), std::move(body), deadline, ctx_.get()));
 }
 
 std::optional<Client::Pending> Client::try_start_get(std::string target) const {
   Impl& s = *impl_;
   if (!s.transport.has_idle()) return std::nullopt;  // checked first, so a budget is rarely spent for nothing
   if (s.limiter && !s.limiter->try_acquire()) return std::nullopt;
-  Pending p = s.begin("GET", std::move(target), std::nullopt, true);
+  Pending p = s.begin("GET", std::move(target), std::nullopt, s.deadline(), ctx_.get(), true);
   if (!p.first_attempt) return std::nullopt;  // another thread took the idle connection
   return p;
 }
@@ -158,17 +187,19 @@ HttpResponse Client::finish(Pending p) const {
       // One deadline for the whole first attempt, as for any other; except
       // that a caller that read ahead may come back for the answer long
       // after it started, so its wait counts from here.
+      const CallContext* ctx = ctx_.get();
       if (attempt == 1) {
-        resp = s.transport.finish(std::move(p.first_attempt), p.ahead ? Clock::now() + s.timeout : p.deadline);
+        resp = s.transport.finish(std::move(p.first_attempt), p.ahead ? s.deadline() : p.deadline, ctx);
       } else {
-        if (s.limiter) s.limiter->acquire();
-        resp = s.transport.send(req, Clock::now() + s.timeout);
+        auto deadline = s.deadline();
+        s.take_budget(deadline, ctx);
+        resp = s.transport.send(req, deadline, ctx);
       }
     } catch (const TransportError& e) {
       bool safe = idempotent || !e.may_have_reached_server();
       bool transient = e.kind() == ErrorKind::network || e.kind() == ErrorKind::timeout;
       if (may_retry && safe && transient) {
-        s.pause(attempt, std::nullopt);
+        s.pause(attempt, std::nullopt, ctx_.get());
         continue;
       }
       Error out(e.kind(), redact_text(e.what(), s.api_key));
@@ -183,7 +214,7 @@ HttpResponse Client::finish(Pending p) const {
     Error err = error_from_response(resp.status, resp.body, resp.header("Retry-After"),
                                     resp.header("Location"), s.api_key);
     if (may_retry && idempotent && RetryPolicy::retryable_status(resp.status)) {
-      s.pause(attempt, err.retry_after());
+      s.pause(attempt, err.retry_after(), ctx_.get());
       continue;
     }
     err.set_attempts(attempt);

@@ -39,8 +39,19 @@ bool RateLimiter::try_acquire() {
   return take_locked();
 }
 
+std::optional<RateLimiter::Clock::time_point> RateLimiter::take() {
+  std::lock_guard lock(mu_);
+  if (take_locked()) return std::nullopt;
+  return at(*reset_);
+}
+
 void RateLimiter::update(std::optional<std::int64_t> limit, std::optional<std::int64_t> remaining,
                          std::optional<std::int64_t> reset_unix) {
+  constexpr std::int64_t kMaxAhead = 3600;  // seconds
+  if (reset_unix && *reset_unix > std::chrono::duration_cast<std::chrono::seconds>(
+                                      Clock::now().time_since_epoch()).count() + kMaxAhead) {
+    reset_unix.reset();
+  }
   std::lock_guard lock(mu_);
   if (limit) limit_ = limit;
   if (!remaining || !reset_unix) return;

@@ -1,30 +1,62 @@
 // The only translation unit that includes Beast and Asio (they are heavy to
-// compile). Pattern: each pooled connection owns a single-threaded
-// io_context; operations are started asynchronously and the context is run
-// until the operation finishes or the request's deadline passes, at which
-// point the socket is closed. That gives one deadline across resolve, connect,
-// TLS, write and read without a thread per request. Two shortcuts on plain
-// TCP, both found by the benchmarks and both bounded by the same deadline: a
-// small request is written with one blocking send, and a response is read
-// with poll() + recv instead of through the reactor.
+// compile).
+//
+// Design. Each Transport (one per client) has one Engine: one io_context, the
+// TLS context and the pool of idle connections. Every request is an
+// Exchange, a chain of asynchronous operations on that engine (resolve,
+// connect, TLS, write, read). A blocking call starts its exchange and then
+// waits; waiting threads take turns running the engine (leader/followers):
+// one leads, running handlers for every exchange in flight, the others sleep
+// on a condition variable until their exchange is done or leadership is free.
+// So a single-threaded caller runs its own I/O on its own thread, with no
+// hand-off to another thread (the latency the benchmarks guard), while many
+// threads share one reactor, one resolver thread and no thread per
+// connection. The deadline is held by the waiting thread (the leader's
+// run_one_until, a follower's wait_until), and so are cancellation (the token's
+// eventfd is watched by the reactor during the wait) and the interrupt hook.
+// Whatever stops an exchange early closes its socket: it is never pooled
+// half-read.
+//
+// Fork: a pthread_atfork child handler bumps a generation. A transport whose
+// engine is of an older generation leaks it (no joins, no TLS shutdown, no
+// epoll_ctl on the epoll instance the parent still uses; idle sockets' file
+// descriptors are closed, which the parent does not notice) and makes a new one.
+//
+// Shortcuts on plain TCP, found by the benchmarks: a request is written with a
+// non-blocking send on the calling thread (the reactor only takes what the
+// socket would not), an answer is read by the waiter itself — an answer read
+// ahead has usually arrived, and then costs one recv and no reactor at all —
+// and a socket is registered with the reactor for reading only (after connect,
+// its writability woke the reactor on every ACK). A walk costs two syscalls a
+// page (recv, send), as before the engine; a get four (send, epoll_ctl,
+// epoll_wait, recv) where the old poll() loop took three.
 #include "avala/transport.hpp"
 
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
+#include <boost/beast/core/buffers_range.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <mutex>
 
 #include "avala/error.hpp"
@@ -39,6 +71,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
+using error_code = boost::system::error_code;
 
 std::string_view HttpResponse::header(std::string_view name) const noexcept {
   for (const auto& [k, v] : headers) {
@@ -49,11 +82,19 @@ std::string_view HttpResponse::header(std::string_view name) const noexcept {
 
 namespace {
 
-bool is_ip_literal(const std::string& host) {
-  beast::error_code ec;
-  asio::ip::make_address(host, ec);
-  return !ec;
+// ---- fork ---------------------------------------------------------------
+
+std::atomic<std::uint64_t> g_generation{0};
+
+extern "C" void avala_forked_child() { g_generation.fetch_add(1, std::memory_order_relaxed); }
+
+std::uint64_t generation() {
+  static const int registered = pthread_atfork(nullptr, nullptr, avala_forked_child);
+  (void)registered;
+  return g_generation.load(std::memory_order_relaxed);
 }
+
+// ---- bodies and connections ---------------------------------------------
 
 // A response body: http::string_body, except that its reader appends what
 // arrives, where string_body's grows the string with zeros and then copies
@@ -70,14 +111,14 @@ struct ResponseBody {
     template <bool isRequest, class Fields>
     reader(http::header<isRequest, Fields>& /*header*/, value_type& body) : body_(body) {}
 
-    void init(const boost::optional<std::uint64_t>& length, beast::error_code& ec) {
+    void init(const boost::optional<std::uint64_t>& length, error_code& ec) {
       ec = {};
       if (length && *length <= body_.max_size() - kBodyPadding) {
         body_.reserve(static_cast<std::size_t>(*length) + kBodyPadding);
       }
     }
     template <class ConstBufferSequence>
-    std::size_t put(const ConstBufferSequence& buffers, beast::error_code& ec) {
+    std::size_t put(const ConstBufferSequence& buffers, error_code& ec) {
       ec = {};
       std::size_t n = 0;
       for (asio::const_buffer b : beast::buffers_range_ref(buffers)) {
@@ -86,105 +127,54 @@ struct ResponseBody {
       }
       return n;
     }
-    void finish(beast::error_code& ec) { ec = {}; }
+    void finish(error_code& ec) { ec = {}; }
 
    private:
     value_type& body_;
   };
 };
 
+using Request = http::request<http::string_body>;
+using Parser = http::response_parser<ResponseBody>;
+using TlsStream = beast::ssl_stream<tcp::socket>;
+
 struct Connection {
-  asio::io_context ioc{1};
-  tcp::resolver resolver{ioc};
-  std::unique_ptr<beast::tcp_stream> plain;
-  std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
-  beast::flat_buffer buffer;
-
-  beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
-
-  // Ends whatever is pending; the handler then runs with operation_aborted.
-  void abort() {
-    resolver.cancel();
-    beast::error_code ignored;
-    lowest().socket().close(ignored);
+  Connection(asio::io_context& ioc, ssl::context* tls_ctx) : resolver(ioc) {
+    if (tls_ctx != nullptr) {
+      tls.emplace(ioc, *tls_ctx);
+    } else {
+      plain.emplace(ioc);
+    }
+    // Reads take up to 64 KiB at a time instead of starting at 512 bytes (a
+    // 40 KiB page took ~70 reads; found by the pagination benchmark).
+    buffer.reserve(64 * 1024);
   }
+
+  tcp::socket& socket() { return tls ? tls->next_layer() : *plain; }
+
+  // Whether a pooled connection can take a request: the server has neither
+  // closed it (recv gives 0) nor sent anything unasked (an alert, a late
+  // answer): either way it is not reused. One non-blocking peek.
+  bool still_open() {
+    char c;
+    ssize_t n = ::recv(socket().native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+  }
+
+  Clock::time_point idle_since;  // when it was pooled
+  tcp::resolver resolver;
+  std::optional<tcp::socket> plain;
+  std::optional<TlsStream> tls;
+  beast::flat_buffer buffer;
 };
 
-// Runs the connection's context until `done` or the deadline. On the
-// deadline the pending operation is aborted and a timeout is thrown.
-void run_until_done(Connection& c, const bool& done, Clock::time_point deadline,
-                    const char* phase, bool reached_server) {
-  c.ioc.restart();
-  while (!done) {
-    if (c.ioc.run_one_until(deadline) == 0 && !done) {
-      c.abort();
-      c.ioc.restart();
-      c.ioc.run();
-      throw TransportError(ErrorKind::timeout,
-                           std::string("request timed out during ") + phase, reached_server,
-                           false);
-    }
-  }
+bool is_ip_literal(const std::string& host) {
+  error_code ec;
+  asio::ip::make_address(host, ec);
+  return !ec;
 }
 
-// A SyncReadStream over a plain socket that never blocks past a deadline:
-// it waits for data with poll(), then takes what is there with a
-// non-blocking recv. Timing out reports beast::error::timeout. With
-// `ready_likely` (an answer read ahead, which has usually arrived by the time
-// it is read) it tries the recv first and polls only if nothing is there:
-// one syscall fewer per page of a walk.
-class PolledReader {
- public:
-  PolledReader(tcp::socket& socket, Clock::time_point deadline, bool ready_likely)
-      : socket_(socket), deadline_(deadline), ready_likely_(ready_likely) {}
-
-  template <class MutableBufferSequence>
-  std::size_t read_some(const MutableBufferSequence& buffers, beast::error_code& ec) {
-    ec = {};
-    asio::mutable_buffer into = *asio::buffer_sequence_begin(buffers);
-    pollfd p{socket_.native_handle(), POLLIN, 0};
-    for (bool wait = !ready_likely_;; wait = true) {
-      if (wait) {
-        auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline_ - Clock::now()).count();
-        if (left <= 0) {
-          ec = beast::error::timeout;
-          return 0;
-        }
-        int ready = ::poll(&p, 1, static_cast<int>(std::min<std::int64_t>(left, 60'000)));
-        if (ready < 0 && errno != EINTR) {
-          ec.assign(errno, boost::system::system_category());
-          return 0;
-        }
-        if (ready <= 0) continue;  // interrupted, or a wait shorter than the deadline ran out
-      }
-      ssize_t n = ::recv(p.fd, into.data(), into.size(), MSG_DONTWAIT);
-      if (n > 0) return static_cast<std::size_t>(n);
-      if (n == 0) {
-        ec = asio::error::eof;
-        return 0;
-      }
-      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-        ec.assign(errno, boost::system::system_category());
-        return 0;
-      }
-    }
-  }
-
-  template <class MutableBufferSequence>
-  std::size_t read_some(const MutableBufferSequence& buffers) {
-    beast::error_code ec;
-    std::size_t n = read_some(buffers, ec);
-    if (ec) throw boost::system::system_error(ec);
-    return n;
-  }
-
- private:
-  tcp::socket& socket_;
-  Clock::time_point deadline_;
-  bool ready_likely_;
-};
-
-std::string tls_failure_message(const beast::error_code& ec, SSL* ssl) {
+std::string tls_failure_message(const error_code& ec, SSL* ssl) {
   std::string msg = "TLS handshake failed";
   if (ssl != nullptr) {
     long verify = SSL_get_verify_result(ssl);
@@ -199,21 +189,17 @@ std::string tls_failure_message(const beast::error_code& ec, SSL* ssl) {
   return msg;
 }
 
-}  // namespace
+// ---- the engine -----------------------------------------------------------
 
-struct Transport::Impl {
-  TransportOptions opts;
-  std::optional<ssl::context> tls_ctx;
-  std::mutex mu;
-  std::vector<std::unique_ptr<Connection>> idle;
-  std::atomic<std::size_t> opened{0};
-
-  explicit Impl(TransportOptions o) : opts(std::move(o)) {
+struct Engine {
+  explicit Engine(const TransportOptions& opts)
+      : generation(avala::generation()), poke_fd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+    if (poke_fd < 0) throw Error(ErrorKind::internal, "cannot make the engine's eventfd");
     if (!opts.endpoint.tls) return;
     tls_ctx.emplace(ssl::context::tls_client);
     SSL_CTX_set_min_proto_version(tls_ctx->native_handle(), TLS1_2_VERSION);
     tls_ctx->set_verify_mode(ssl::verify_peer);
-    beast::error_code ec;
+    error_code ec;
     if (opts.ca_file) {
       tls_ctx->load_verify_file(*opts.ca_file, ec);
       if (ec) throw Error(ErrorKind::config, "cannot load CA file '" + *opts.ca_file + "': " + ec.message());
@@ -223,280 +209,778 @@ struct Transport::Impl {
     }
   }
 
-  std::unique_ptr<Connection> take_idle() {
-    std::lock_guard lock(mu);
-    if (idle.empty()) return nullptr;
-    auto c = std::move(idle.back());
-    idle.pop_back();
-    return c;
+  ~Engine() {
+    // Runs what is queued (the closing of dropped requests) before the pool
+    // and the context go.
+    work.reset();
+    ioc.restart();
+    ioc.poll();
+    ::close(poke_fd);
   }
 
-  void give_back(std::unique_ptr<Connection> c) {
-    std::lock_guard lock(mu);
-    if (idle.size() < opts.max_idle_connections) idle.push_back(std::move(c));
+  // Wakes a leader that waits in poll() outside the reactor (direct_wait).
+  void poke() noexcept {
+    std::uint64_t one = 1;
+    ssize_t ignored = ::write(poke_fd, &one, sizeof one);
+    (void)ignored;
+  }
+
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // In a forked child: closes the descriptors of the parent's idle
+  // connections (close() alone sends nothing and leaves the parent's
+  // registrations in the shared epoll instance alone) and forgets the rest.
+  // The pool lock may have been held by a parent thread at fork: then the
+  // descriptors are left open rather than risk a deadlock.
+  void forget_inherited() noexcept {
+    if (!pool_mu.try_lock()) return;
+    for (auto& c : idle) ::close(c->socket().native_handle());
+    pool_mu.unlock();
+  }
+
+  // An idle connection that is still open. For a request that must not be
+  // sent twice the check is always made; for an idempotent one only after a
+  // second idle (servers close idle connections after seconds, and if one
+  // did sooner, the request is sent again on a fresh connection anyway):
+  // one syscall fewer per page of a walk.
+  std::unique_ptr<Connection> take_idle(bool check_always) {
+    std::lock_guard lock(pool_mu);
+    while (!idle.empty()) {
+      auto c = std::move(idle.back());
+      idle.pop_back();
+      if ((!check_always && Clock::now() - c->idle_since < std::chrono::seconds(1)) || c->still_open()) return c;
+    }
+    return nullptr;
+  }
+
+  void give_back(std::unique_ptr<Connection> c, std::size_t max_idle) {
+    c->idle_since = Clock::now();
+    std::lock_guard lock(pool_mu);
+    if (idle.size() < max_idle) idle.push_back(std::move(c));
   }
 
   void drop_idle() {
-    std::lock_guard lock(mu);
+    std::lock_guard lock(pool_mu);
     idle.clear();
   }
 
-  std::unique_ptr<Connection> open(Clock::time_point deadline) {
-    auto c = std::make_unique<Connection>();
-    // Reads then take up to 64 KiB at a time instead of starting at 512 bytes
-    // (a 40 KiB page took ~70 reads; found by the pagination benchmark).
-    c->buffer.reserve(64 * 1024);
+  bool has_idle() {
+    std::lock_guard lock(pool_mu);
+    return !idle.empty();
+  }
+
+  // Wakes the followers, so that they look at their exchange (or lead).
+  void wake_followers() {
+    if (waiting.load() > 0) {
+      std::lock_guard lock(lead_mu);
+      lead_cv.notify_all();
+    }
+  }
+
+  enum class Woke { done, deadline, cancelled, other };
+
+  // Waits until `done`, the deadline, or the context stops the wait, taking
+  // the lead when it is free; also returns `other` as soon as *also is set.
+  // `done` is set by a handler, which then calls wake_followers().
+  Woke wait(const std::atomic<bool>& done, Clock::time_point deadline, const CallContext* ctx,
+            const std::atomic<bool>* also = nullptr);
+
+  // Runs f on the engine: at once on this thread when nobody leads (a
+  // request is then written before start() returns, so a request read ahead
+  // is on the wire while the caller works), else by the leader.
+  template <class F>
+  void run(F&& f) {
+    std::unique_lock lock(lead_mu);
+    if (leading) {
+      lock.unlock();
+      asio::post(ioc, std::forward<F>(f));
+      if (direct_polling.load()) poke();  // a leader in direct_wait serves no queue: wake it
+      return;
+    }
+    leading = true;
+    lock.unlock();
+    struct Release {
+      Engine& e;
+      ~Release() {
+        std::lock_guard l(e.lead_mu);
+        e.leading = false;
+        if (e.waiting.load() > 0) e.lead_cv.notify_all();
+      }
+    } release{*this};
+    f();
+  }
+
+  const std::uint64_t generation;
+  // One thread runs it at a time (the leader), so hint 1: a handler's
+  // immediate completions stay on the running thread's own queue instead of
+  // waking the reactor (an epoll_ctl and a wasted epoll_wait per request).
+  asio::io_context ioc{1};
+  asio::executor_work_guard<asio::io_context::executor_type> work{ioc.get_executor()};
+  std::optional<ssl::context> tls_ctx;
+
+  std::mutex pool_mu;
+  std::vector<std::unique_ptr<Connection>> idle;
+
+  std::mutex lead_mu;
+  std::condition_variable lead_cv;
+  bool leading = false;          // lead_mu
+  std::atomic<int> waiting{0};   // followers asleep on lead_cv
+
+  // The fast path of a lone blocking call (direct_wait): the leader polls its
+  // socket itself, outside the reactor, while nothing else is in flight.
+  const int poke_fd;
+  std::atomic<bool> direct_polling{false};
+  std::atomic<int> active{0};  // exchanges not done, and cancel watches: what needs the reactor
+};
+
+Engine::Woke Engine::wait(const std::atomic<bool>& done, Clock::time_point deadline, const CallContext* ctx,
+                          const std::atomic<bool>* also) {
+  const CancelToken* token = ctx != nullptr ? ctx->cancel.get() : nullptr;
+  const bool hooked = ctx != nullptr && ctx->interrupt;
+  if (done.load()) return Woke::done;
+  if (token != nullptr && token->fired()) return Woke::cancelled;
+
+  // The token's eventfd, watched by the reactor for this wait, so that
+  // firing it (from any thread or a signal handler) wakes the leader. A
+  // duplicate, since the same token may be watched by other waits at once.
+  std::optional<asio::posix::stream_descriptor> watch;
+  if (token != nullptr) {
+    int fd = ::dup(token->fd());
+    if (fd < 0) throw Error(ErrorKind::internal, "cannot watch the cancel token: out of file descriptors");
+    watch.emplace(ioc, fd);
+    ++active;
+    watch->async_wait(asio::posix::stream_descriptor::wait_read, [this](error_code) { wake_followers(); });
+    if (direct_polling.load()) poke();  // the reactor must run to watch it
+  }
+  struct Unwatch {
+    Engine& e;
+    std::optional<asio::posix::stream_descriptor>& w;
+    ~Unwatch() {
+      if (!w) return;
+      error_code ignored;
+      w->close(ignored);  // its handler runs later, with operation_aborted
+      --e.active;
+    }
+  } unwatch{*this, watch};
+
+  Clock::time_point check_at = hooked ? Clock::now() + ctx->interrupt_every : Clock::time_point::max();
+  std::unique_lock lock(lead_mu);
+  for (;;) {
+    if (done.load()) return Woke::done;
+    if (also != nullptr && also->load()) return Woke::other;
+    if (token != nullptr && token->fired()) return Woke::cancelled;
+    Clock::time_point now = Clock::now();
+    if (now >= deadline) return Woke::deadline;
+    if (now >= check_at) {
+      lock.unlock();
+      bool go_on = ctx->interrupt();
+      lock.lock();
+      if (!go_on) return Woke::cancelled;
+      check_at = Clock::now() + ctx->interrupt_every;
+      continue;
+    }
+    Clock::time_point until = std::min(deadline, check_at);
+    if (!leading) {
+      leading = true;
+      lock.unlock();
+      while (!done.load() && !(also != nullptr && also->load()) && !(token != nullptr && token->fired()) &&
+             Clock::now() < until) {
+        ioc.run_one_until(until);
+      }
+      lock.lock();
+      leading = false;
+      if (waiting.load() > 0) lead_cv.notify_all();  // someone else may lead now
+      continue;
+    }
+    waiting.fetch_add(1);
+    lead_cv.wait_until(lock, until);
+    waiting.fetch_sub(1);
+  }
+}
+
+// ---- one request on the wire ------------------------------------------------
+
+// Every member is touched only on the engine (by its leader), except `done`
+// and, once `done` is set, the outcome, which the waiter then owns.
+struct Exchange : std::enable_shared_from_this<Exchange> {
+  Exchange(Engine& e, const TransportOptions& o, std::atomic<std::size_t>& opened_count,
+           std::shared_ptr<const Request> r, std::unique_ptr<Connection> c)
+      : eng(e), opts(o), opened(opened_count), req(std::move(r)), conn(std::move(c)), reused(conn != nullptr) {}
+
+  Engine& eng;
+  const TransportOptions& opts;
+  std::atomic<std::size_t>& opened;
+  std::shared_ptr<const Request> req;
+  std::unique_ptr<Connection> conn;
+  const bool reused;
+  std::optional<Parser> parser;
+  std::optional<http::request_serializer<http::string_body>> serializer;
+  const char* phase = "name resolution";
+  bool wrote_any = false;  // writing has begun
+  bool sent = false;       // the whole request is written
+  bool awaiting = false;   // written; nobody reads the answer yet
+  bool closed = false;     // the socket is closed (the connection object stays, see close())
+  std::atomic<bool> direct{false};  // the answer is waited for by direct_wait, not the reactor
+  bool want_read = false;  // a waiter wants the answer read as soon as it can be
+
+  // The outcome.
+  std::atomic<bool> done{false};
+  std::optional<TransportError> error;
+  HttpResponse resp;
+
+  // ---- steps ----
+  void begin() {
+    if (done) return;
+    if (conn) return write();
+    conn = std::make_unique<Connection>(eng.ioc, eng.tls_ctx ? &*eng.tls_ctx : nullptr);
     const BaseUrl& ep = opts.endpoint;
-    if (tls_ctx) {
-      c->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(c->ioc, *tls_ctx);
-    } else {
-      c->plain = std::make_unique<beast::tcp_stream>(c->ioc);
+    if (is_ip_literal(ep.host)) {
+      // No resolver (and so no resolver thread) for an IP literal.
+      error_code ec;
+      auto addr = asio::ip::make_address(ep.host, ec);
+      auto port = static_cast<unsigned short>(std::strtoul(ep.port.c_str(), nullptr, 10));
+      return connect({tcp::endpoint(addr, port)});
     }
+    conn->resolver.async_resolve(ep.host, ep.port,
+                                 [self = shared_from_this()](error_code ec, tcp::resolver::results_type r) {
+                                   if (self->done) return;
+                                   if (ec) {
+                                     return self->fail(TransportError(
+                                         ErrorKind::network,
+                                         "cannot resolve host '" + self->opts.endpoint.host + "': " + ec.message(),
+                                         false, false));
+                                   }
+                                   std::vector<tcp::endpoint> endpoints;
+                                   for (const auto& e : r) endpoints.push_back(e.endpoint());
+                                   self->connect(std::move(endpoints));
+                                 });
+  }
 
-    bool done = false;
-    beast::error_code ec;
-    tcp::resolver::results_type endpoints;
-    c->resolver.async_resolve(ep.host, ep.port,
-                              [&](beast::error_code e, tcp::resolver::results_type r) {
-                                ec = e;
-                                endpoints = std::move(r);
-                                done = true;
-                              });
-    run_until_done(*c, done, deadline, "name resolution", false);
-    if (ec) {
-      throw TransportError(ErrorKind::network, "cannot resolve host '" + ep.host + "': " + ec.message(),
-                           false, false);
-    }
-
-    done = false;
-    c->lowest().async_connect(endpoints, [&](beast::error_code e, const tcp::endpoint&) {
-      ec = e;
-      done = true;
+  void connect(std::vector<tcp::endpoint> endpoints) {
+    phase = "connect";
+    asio::async_connect(conn->socket(), std::move(endpoints), [self = shared_from_this()](error_code ec, const tcp::endpoint&) {
+      if (self->done) return;
+      if (ec) {
+        return self->fail(TransportError(
+            ErrorKind::network, "cannot connect to " + self->opts.endpoint.host_header + ": " + ec.message(), false,
+            false));
+      }
+      error_code ignored;
+      tcp::socket& sock = self->conn->socket();
+      sock.set_option(tcp::no_delay(true), ignored);
+      // Connecting registered the socket for writability, and with it every
+      // ACK would wake the reactor for nothing (an epoll_wait per request,
+      // found by the get benchmark): register it afresh, for reading.
+      error_code ec2;
+      auto protocol = sock.local_endpoint(ec2).protocol();
+      if (!ec2) {
+        int fd = sock.release(ec2);
+        if (!ec2) sock.assign(protocol, fd, ec2);
+        if (ec2) {
+          return self->fail(TransportError(ErrorKind::network, "cannot set up the connection: " + ec2.message(),
+                                           false, false));
+        }
+      }
+      sock.non_blocking(true, ignored);  // write() tries a send first
+      ++self->opened;
+      if (self->conn->tls) return self->handshake();
+      self->write();
     });
-    run_until_done(*c, done, deadline, "connect", false);
-    if (ec) {
-      throw TransportError(ErrorKind::network,
-                           "cannot connect to " + ep.host_header + ": " + ec.message(), false, false);
-    }
-    c->lowest().socket().set_option(tcp::no_delay(true), ec);
-
-    if (c->tls) {
-      SSL* ssl = c->tls->native_handle();
-      bool ip = is_ip_literal(ep.host);
-      // SNI must be a host name, never an IP literal (RFC 6066).
-      if (!ip && SSL_set_tlsext_host_name(ssl, ep.host.c_str()) != 1) {
-        throw TransportError(ErrorKind::tls, "cannot set TLS server name", false, false);
-      }
-      X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
-      X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-      int ok = ip ? X509_VERIFY_PARAM_set1_ip_asc(param, ep.host.c_str())
-                  : X509_VERIFY_PARAM_set1_host(param, ep.host.c_str(), ep.host.size());
-      if (ok != 1) throw TransportError(ErrorKind::tls, "cannot set TLS host check", false, false);
-
-      done = false;
-      c->tls->async_handshake(ssl::stream_base::client, [&](beast::error_code e) {
-        ec = e;
-        done = true;
-      });
-      run_until_done(*c, done, deadline, "TLS handshake", false);
-      if (ec) throw TransportError(ErrorKind::tls, tls_failure_message(ec, ssl), false, false);
-    }
-    ++opened;
-    return c;
   }
 
-  template <class Stream>
-  void write_request(Connection& c, Stream& stream, const http::request<http::string_body>& req,
-                     Clock::time_point deadline) {
-    bool done = false;
-    beast::error_code ec;
-    // A small request on plain TCP goes out with one blocking send: the
-    // kernel's send buffer takes it at once, so the deadline cannot be
-    // overrun, and it saves a trip through the reactor on every request
-    // (found by the get-latency benchmark). Larger bodies and TLS stay async.
-    constexpr std::size_t kSyncWriteMax = 8 * 1024;
-    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
-      if (req.body().size() <= kSyncWriteMax) {
-        http::write(stream, req, ec);
-        done = true;
+  void handshake() {
+    phase = "TLS handshake";
+    const BaseUrl& ep = opts.endpoint;
+    SSL* ssl = conn->tls->native_handle();
+    bool ip = is_ip_literal(ep.host);
+    // SNI must be a host name, never an IP literal (RFC 6066).
+    if (!ip && SSL_set_tlsext_host_name(ssl, ep.host.c_str()) != 1) {
+      return fail(TransportError(ErrorKind::tls, "cannot set TLS server name", false, false));
+    }
+    X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+    X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    int ok = ip ? X509_VERIFY_PARAM_set1_ip_asc(param, ep.host.c_str())
+                : X509_VERIFY_PARAM_set1_host(param, ep.host.c_str(), ep.host.size());
+    if (ok != 1) return fail(TransportError(ErrorKind::tls, "cannot set TLS host check", false, false));
+    conn->tls->async_handshake(ssl::stream_base::client, [self = shared_from_this()](error_code ec) {
+      if (self->done) return;
+      if (ec) {
+        return self->fail(
+            TransportError(ErrorKind::tls, tls_failure_message(ec, self->conn->tls->native_handle()), false, false));
       }
-    }
-    if (!done) {
-      http::async_write(stream, req, [&](beast::error_code e, std::size_t) {
-        ec = e;
-        done = true;
-      });
-      run_until_done(c, done, deadline, "sending the request", true);
-    }
-    if (ec) {
-      throw TransportError(ErrorKind::network, "connection failed while sending the request: " + ec.message(),
-                           true, false);
-    }
+      self->write();
+    });
   }
 
-  template <class Stream>
-  // `head`: the answer to a HEAD request, which has no body whatever its
-  // Content-Length says.
-  HttpResponse read_response(Connection& c, Stream& stream, Clock::time_point deadline, bool head,
-                             bool ready_likely, bool& keep_alive) {
-    beast::error_code ec;
-    http::response_parser<ResponseBody> parser;
-    parser.skip(head);
-    parser.body_limit(opts.max_body_bytes);
-    parser.header_limit(64 * 1024);
-    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
-      // Plain TCP is read synchronously, waiting with poll() up to the
-      // deadline: one wait and one read per chunk, where the reactor took a
-      // failed read, an epoll_wait and a read (found by the get-latency
-      // benchmark). Beast still does all the HTTP parsing.
-      PolledReader reader(stream.socket(), deadline, ready_likely);
-      http::read(reader, c.buffer, parser, ec);
-      if (ec == beast::error::timeout) {
-        throw TransportError(ErrorKind::timeout, "request timed out during reading the response", true, false);
+  void write() {
+    phase = "sending the request";
+    wrote_any = true;
+    if (conn->tls) {
+      http::async_write(*conn->tls, *req, [self = shared_from_this()](error_code ec, std::size_t) {
+        self->written(ec);
+      });
+      return;
+    }
+    // Plain TCP: written on this thread at once, as far as the socket takes
+    // it (a whole small request: one send, no trip through the reactor);
+    // the rest, if any, asynchronously.
+    serializer.emplace(*req);
+    error_code ec;
+    while (!serializer->is_done()) {
+      http::write_some(*conn->plain, *serializer, ec);
+      if (ec == asio::error::would_block || ec == asio::error::try_again) {
+        http::async_write(*conn->plain, *serializer, [self = shared_from_this()](error_code e, std::size_t) {
+          self->written(e);
+        });
+        return;
       }
+      if (ec) break;
+    }
+    written(ec);
+  }
+
+  void written(error_code ec) {
+    if (done) return;
+    serializer.reset();
+    if (ec) {
+      // The request did not get through whole, so no server acted on it:
+      // the transport may send it again on a fresh connection, POST too.
+      return fail(TransportError(ErrorKind::network,
+                                 "connection failed while sending the request: " + ec.message(), false, false));
+    }
+    sent = true;
+    phase = "reading the response";
+    new_parser();
+    if (want_read) return read_now(false);
+    awaiting = true;  // the waiter starts reading (start_reading)
+  }
+
+  // Called by the waiter before it waits: reads the answer if it is there
+  // (try_first: an answer read ahead has usually arrived: one recv, no
+  // reactor), else waits for it on the reactor. Reading is left to the
+  // waiter so that an answer nobody waits for yet costs nothing.
+  void start_reading(bool try_first) {
+    want_read = true;
+    if (!awaiting || done) return;
+    awaiting = false;
+    read_now(try_first);
+  }
+
+  void read_now(bool try_first) {
+    if (conn->buffer.size() > 0 && parse()) return;  // bytes left over from an interim answer
+    if (try_first && conn->plain) return recv_ready();
+    wait_more();
+  }
+
+  // Nothing (more) to read yet: a lone plain-TCP exchange leaves the wait to
+  // its waiter's poll() (direct_wait: one syscall, no reactor); else the
+  // reactor waits.
+  void wait_more() {
+    if (conn->plain && eng.active.load() == 1) {
+      direct = true;
+      eng.wake_followers();  // its waiter may be a follower (the leader only sleeping): it must look
+      return;
+    }
+    read_more();
+  }
+
+  // Back from direct_wait to the reactor (someone else needs the engine).
+  void to_reactor() {
+    if (!direct || done) return;
+    direct = false;
+    read_more();
+  }
+
+  void new_parser() {
+    parser.emplace();
+    parser->skip(req->method() == http::verb::head);  // a HEAD's answer has no body, whatever it claims
+    parser->body_limit(opts.max_body_bytes);
+    parser->header_limit(64 * 1024);
+  }
+
+  // Waits for more of the answer on the reactor: plain TCP waits for
+  // readability and then recv()s itself (recv_ready), TLS reads through the
+  // stream. (async_read_some on plain TCP measured the same: its speculative
+  // read fails where async_wait re-arms the descriptor, one syscall either way.)
+  void read_more() {
+    auto into = conn->buffer.prepare(64 * 1024);
+    auto on_read = [self = shared_from_this()](error_code ec, std::size_t n) {
+      if (self->done) return;
+      if (ec) return self->read_failed(ec);
+      self->conn->buffer.commit(n);
+      if (self->parse()) return;
+      if (self->conn->plain) return self->recv_ready();  // the rest may be there already
+      self->read_more();
+    };
+    if (conn->tls) {
+      conn->tls->async_read_some(into, std::move(on_read));
     } else {
-      bool done = false;
-      http::async_read(stream, c.buffer, parser, [&](beast::error_code e, std::size_t) {
-        ec = e;
-        done = true;
+      conn->plain->async_wait(tcp::socket::wait_read, [self = shared_from_this()](error_code ec) {
+        if (self->done) return;
+        if (ec) return self->read_failed(ec);
+        self->recv_ready();
       });
-      run_until_done(c, done, deadline, "reading the response", true);
     }
-    if (ec) {
-      bool got_some = parser.got_some();
-      if (ec == http::error::body_limit) {
-        throw TransportError(ErrorKind::decode,
-                             "response body exceeds the " + std::to_string(opts.max_body_bytes) +
-                                 "-byte limit",
-                             true, true);
-      }
-      if (ec == http::error::end_of_stream || ec == http::error::partial_message ||
-          ec == asio::error::connection_reset || ec == asio::error::eof ||
-          ec == asio::error::broken_pipe) {
-        throw TransportError(ErrorKind::network,
-                             got_some ? "connection closed before the response was complete"
-                                      : "connection closed by the server before it answered",
-                             true, got_some);
-      }
-      if (ec.category() == asio::error::get_ssl_category() || ec == ssl::error::stream_truncated) {
-        throw TransportError(ErrorKind::network, "TLS connection broke while reading: " + ec.message(), true,
-                             got_some);
-      }
-      if (ec.category() == http::make_error_code(http::error::bad_version).category()) {
-        throw TransportError(ErrorKind::decode, "malformed HTTP response: " + ec.message(), true, true);
-      }
-      throw TransportError(ErrorKind::network, "reading the response failed: " + ec.message(), true, got_some);
-    }
+  }
 
-    auto& msg = parser.get();
-    keep_alive = msg.keep_alive();
-    HttpResponse out;
-    out.status = static_cast<int>(msg.result_int());
-    out.headers.reserve(8);
-    for (const auto& f : msg) out.headers.emplace_back(f.name_string(), f.value());
-    out.body = std::move(msg.body());
-    return out;
+  // Takes what is there without the reactor; waits on it when nothing is.
+  void recv_ready() {
+    int fd = conn->plain->native_handle();
+    for (;;) {
+      auto into = conn->buffer.prepare(64 * 1024);
+      ssize_t n = ::recv(fd, into.data(), into.size(), MSG_DONTWAIT);
+      if (n > 0) {
+        conn->buffer.commit(static_cast<std::size_t>(n));
+        if (parse()) return;
+        continue;
+      }
+      if (n == 0) return read_failed(asio::error::eof);
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return wait_more();
+      return read_failed(error_code(errno, boost::system::system_category()));
+    }
+  }
+
+  // Feeds the buffer to the parser; true when the exchange is over.
+  bool parse() {
+    while (conn->buffer.size() > 0) {
+      error_code ec;
+      std::size_t used = parser->put(conn->buffer.data(), ec);
+      conn->buffer.consume(used);
+      if (ec == http::error::need_more) return false;
+      if (ec) {
+        read_failed(ec);
+        return true;
+      }
+      if (!parser->is_done()) {
+        if (used == 0) return false;
+        continue;
+      }
+      int status = static_cast<int>(parser->get().result_int());
+      if (status == 101) {
+        fail(TransportError(ErrorKind::decode, "the server switched protocols (HTTP 101), which the API never does",
+                            true, true));
+        return true;
+      }
+      if (status >= 100 && status < 200) {
+        new_parser();  // an interim answer (100 Continue, 103 Early Hints): the real one follows
+        continue;
+      }
+      succeed();
+      return true;
+    }
+    return false;
+  }
+
+  void read_failed(error_code ec) {
+    bool got_some = parser && parser->got_some();
+    if (ec == asio::error::eof && got_some) {
+      // A body delimited by the end of the connection.
+      error_code eof_ec;
+      parser->put_eof(eof_ec);
+      if (!eof_ec && parser->is_done()) return succeed();
+    }
+    if (ec == http::error::body_limit) {
+      return fail(TransportError(
+          ErrorKind::decode, "response body exceeds the " + std::to_string(opts.max_body_bytes) + "-byte limit",
+          true, true));
+    }
+    if (ec == http::error::end_of_stream || ec == http::error::partial_message || ec == asio::error::connection_reset ||
+        ec == asio::error::eof || ec == asio::error::broken_pipe) {
+      return fail(TransportError(ErrorKind::network,
+                                 got_some ? "connection closed before the response was complete"
+                                          : "connection closed by the server before it answered",
+                                 true, got_some));
+    }
+    if (ec.category() == asio::error::get_ssl_category() || ec == ssl::error::stream_truncated) {
+      return fail(
+          TransportError(ErrorKind::network, "TLS connection broke while reading: " + ec.message(), true, got_some));
+    }
+    if (ec.category() == http::make_error_code(http::error::bad_version).category()) {
+      return fail(TransportError(ErrorKind::decode, "malformed HTTP response: " + ec.message(), true, true));
+    }
+    fail(TransportError(ErrorKind::network, "reading the response failed: " + ec.message(), true, got_some));
+  }
+
+  void succeed() {
+    auto& msg = parser->get();
+    resp.status = static_cast<int>(msg.result_int());
+    resp.headers.reserve(8);
+    for (const auto& f : msg) resp.headers.emplace_back(f.name_string(), f.value());
+    resp.body = std::move(msg.body());
+    // Bytes after the answer would be taken for the next request's answer.
+    if (msg.keep_alive() && conn->buffer.size() == 0) eng.give_back(std::move(conn), opts.max_idle_connections);
+    close();
+    parser.reset();
+    complete();
+  }
+
+  void fail(TransportError e) {
+    error = std::move(e);
+    close();
+    complete();
+  }
+
+  // Stops the exchange from outside (deadline, cancellation, a dropped
+  // request): its socket is closed, so pending operations end with
+  // operation_aborted and find the exchange done.
+  void abort(TransportError e) {
+    if (done) return;
+    fail(std::move(e));
+  }
+
+  TransportError timeout_error() const {
+    return TransportError(ErrorKind::timeout, std::string("request timed out during ") + phase, wrote_any,
+                          parser && parser->got_some());
+  }
+
+  // Closes the socket: pending operations end with operation_aborted. The
+  // connection object itself stays until the exchange goes — composed
+  // operations (connect over a range, Beast's writes) still look at their
+  // socket as they unwind (TSan found the use-after-free of resetting it here).
+  void close() {
+    if (!conn || closed) return;
+    closed = true;
+    error_code ignored;
+    conn->resolver.cancel();
+    conn->socket().close(ignored);
+  }
+
+  void complete() {
+    parser.reset();
+    direct = false;
+    --eng.active;
+    done.store(true);
+    eng.wake_followers();
   }
 };
 
-// A started request: what it needs to be written again on a fresh
-// connection, the connection it went out on, and the failure to throw if
-// writing it failed.
+}  // namespace
+
+// ---- Transport ---------------------------------------------------------------
+
+struct Transport::Impl {
+  TransportOptions opts;
+  std::atomic<std::size_t> opened{0};
+  std::unique_ptr<Engine> owned;   // this process's engine
+  std::atomic<Engine*> current{nullptr};
+
+  explicit Impl(TransportOptions o) : opts(std::move(o)), owned(std::make_unique<Engine>(opts)) {
+    current.store(owned.get());
+  }
+
+  // The engine of this process: after fork() the child's first call leaves
+  // the inherited one untouched (leaked) and makes a new one.
+  Engine& engine() {
+    Engine* e = current.load(std::memory_order_acquire);
+    if (e->generation == generation()) return *e;
+    auto fresh = std::make_unique<Engine>(opts);
+    if (current.compare_exchange_strong(e, fresh.get())) {
+      e->forget_inherited();
+      (void)owned.release();  // the parent's: never destroyed here
+      owned = std::move(fresh);
+      return *owned;
+    }
+    return *e;  // another thread of the child replaced it first
+  }
+};
+
+// A started request: its exchange on the engine, and what it needs to be
+// sent again on a fresh connection.
 struct Transport::Pending::State {
-  http::request<http::string_body> req;
+  std::shared_ptr<const Request> req;
   bool idempotent = false;
-  bool ahead = false;   // read ahead: a broken answer is retried once on a fresh connection
-  std::unique_ptr<Connection> conn;
-  bool reused = false;  // conn came from the pool
-  std::optional<TransportError> failed;
+  bool ahead = false;  // read ahead: a broken answer is retried once on a fresh connection
+  Engine* engine = nullptr;
+  std::uint64_t generation = 0;
+  std::shared_ptr<Exchange> ex;
+
+  ~State() {
+    // An answer nobody will read: close its connection (on the engine). A
+    // request inherited over fork() is left alone.
+    if (!ex || ex->done.load() || generation != avala::generation()) return;
+    try {
+      engine->run([ex = std::move(ex)] {
+        ex->abort(TransportError(ErrorKind::cancelled, "request dropped unread", true, false));
+      });
+    } catch (...) {
+      // Out of memory while dropping: the connection closes with the engine.
+    }
+  }
 };
 
 Transport::Pending::Pending() noexcept = default;
 Transport::Pending::Pending(Pending&&) noexcept = default;
 Transport::Pending& Transport::Pending::operator=(Pending&&) noexcept = default;
-Transport::Pending::~Pending() = default;  // an unread answer's connection is closed with it
-
-// Writes the state's request on a pooled or new connection; keeps a
-// transport failure for finish() to throw.
-void Transport::write_on_connection(Pending::State& s, Clock::time_point deadline) {
-  auto& t = *impl_;
-  if (!s.conn) s.conn = t.take_idle();
-  s.reused = s.conn != nullptr;
-  try {
-    if (!s.conn) s.conn = t.open(deadline);
-    if (s.conn->tls) {
-      t.write_request(*s.conn, *s.conn->tls, s.req, deadline);
-    } else {
-      t.write_request(*s.conn, *s.conn->plain, s.req, deadline);
-    }
-  } catch (const TransportError& e) {
-    s.conn.reset();
-    s.failed = e;
-  }
-}
+Transport::Pending::~Pending() = default;
 
 Transport::Transport(TransportOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 Transport::~Transport() = default;
 
-Transport::Pending Transport::start(const HttpRequest& r, Clock::time_point deadline, bool ahead) {
-  Pending p;
-  p.state_ = std::make_unique<Pending::State>();
-  auto& s = *p.state_;
-  s.ahead = ahead;
-  if (ahead && !(s.conn = impl_->take_idle())) return {};
-  auto& req = s.req;
-  req.method_string(r.method);
-  req.target(r.target);
-  req.version(11);
-  req.set(http::field::host, impl_->opts.endpoint.host_header);
-  for (const auto& [k, v] : r.headers) req.set(k, v);
-  if (r.body) {
-    req.body() = *r.body;
-    req.prepare_payload();
-  } else if (r.method == "POST" || r.method == "PUT" || r.method == "PATCH") {
-    req.content_length(0);  // some servers answer 411 to a bodyless POST without it
-  }
-  s.idempotent = RetryPolicy::idempotent(r.method);
-  write_on_connection(s, deadline);
-  return p;
+namespace {
+
+// Starts an exchange for the state's request on `conn` (a checked idle
+// connection, or null for a new one).
+void launch(Transport::Pending::State& s, Engine& eng, const TransportOptions& opts,
+            std::atomic<std::size_t>& opened, std::unique_ptr<Connection> conn) {
+  s.engine = &eng;
+  s.generation = eng.generation;
+  s.ex = std::make_shared<Exchange>(eng, opts, opened, s.req, std::move(conn));
+  ++eng.active;
+  eng.run([ex = s.ex] { ex->begin(); });
 }
 
-HttpResponse Transport::finish(Pending pending, Clock::time_point deadline) {
-  if (!pending) throw Error(ErrorKind::internal, "finish() of a request that was never started");
-  auto& s = *pending.state_;
-  for (bool first = true;; first = false) {
-    try {
-      if (s.failed) throw *s.failed;
-      bool keep_alive = false;
-      bool head = s.req.method() == http::verb::head;
-      HttpResponse resp =
-          s.conn->tls ? impl_->read_response(*s.conn, *s.conn->tls, deadline, head, s.ahead, keep_alive)
-                      : impl_->read_response(*s.conn, *s.conn->plain, deadline, head, s.ahead, keep_alive);
-      if (keep_alive) impl_->give_back(std::move(s.conn));
-      return resp;
-    } catch (const TransportError& e) {
-      s.conn.reset();
-      // A pooled connection the server had already closed: the request never
-      // got an answer, so try once more on a fresh connection. Other idle
-      // connections are likely stale too.
-      bool stale = s.reused && first && !e.got_response_bytes() && e.kind() == ErrorKind::network;
-      bool broken_ahead = s.ahead && first && e.kind() == ErrorKind::network;
-      if (!((stale || broken_ahead) && s.idempotent)) throw;
-      impl_->drop_idle();
-      s.failed.reset();
-      write_on_connection(s, deadline);
+}  // namespace
+
+// The wait of a lone blocking call on plain TCP, when its exchange asked for
+// it (Exchange::wait_more): this thread leads and poll()s the socket itself,
+// with the engine's poke fd (another thread needs the engine: back to the
+// reactor) and the cancel token's fd — send, poll, recv, the three syscalls
+// of a get before the engine, where the reactor takes four.
+static Engine::Woke direct_wait(Engine& eng, const std::shared_ptr<Exchange>& ex, Clock::time_point deadline,
+                         const CallContext* ctx) {
+  using Woke = Engine::Woke;
+  {
+    std::unique_lock lock(eng.lead_mu);
+    if (eng.leading) {
+      lock.unlock();
+      eng.run([ex] { ex->to_reactor(); });
+      return Woke::other;
+    }
+    eng.leading = true;
+    eng.direct_polling = true;
+  }
+  struct Release {
+    Engine& e;
+    ~Release() {
+      std::lock_guard l(e.lead_mu);
+      e.direct_polling = false;
+      e.leading = false;
+      if (e.waiting.load() > 0) e.lead_cv.notify_all();
+    }
+  } release{eng};
+  const CancelToken* token = ctx != nullptr ? ctx->cancel.get() : nullptr;
+  const bool hooked = ctx != nullptr && ctx->interrupt;
+  Clock::time_point check_at = hooked ? Clock::now() + ctx->interrupt_every : Clock::time_point::max();
+  pollfd fds[3] = {{ex->conn ? ex->conn->socket().native_handle() : -1, POLLIN, 0}, {eng.poke_fd, POLLIN, 0},
+                   {token != nullptr ? token->fd() : -1, POLLIN, 0}};
+  for (;;) {
+    if (ex->done) return Woke::done;
+    if (!ex->direct) return Woke::other;
+    if (token != nullptr && token->fired()) return Woke::cancelled;
+    Clock::time_point now = Clock::now();
+    if (now >= deadline) return Woke::deadline;
+    if (now >= check_at) {
+      if (!ctx->interrupt()) return Woke::cancelled;
+      check_at = Clock::now() + ctx->interrupt_every;
+      continue;
+    }
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(std::min(deadline, check_at) - now).count();
+    int r = ::poll(fds, token != nullptr ? 3 : 2, static_cast<int>(std::min<std::int64_t>(left, 60'000)));
+    if (r < 0 && errno != EINTR) {
+      ex->to_reactor();
+      return Woke::other;
+    }
+    if (r <= 0) continue;  // a signal, or the time to look at the clock
+    if (fds[1].revents != 0) {
+      std::uint64_t drained;
+      while (::read(eng.poke_fd, &drained, sizeof drained) > 0) {
+      }
+      ex->to_reactor();
+      return Woke::other;
+    }
+    if (fds[0].revents != 0) {
+      ex->direct = false;
+      ex->recv_ready();  // done, or waiting again (direct, or on the reactor)
     }
   }
 }
 
-HttpResponse Transport::send(const HttpRequest& request, Clock::time_point deadline) {
-  return finish(start(request, deadline), deadline);
+Transport::Pending Transport::start(const HttpRequest& r, Clock::time_point /*deadline*/, bool ahead,
+                                    const CallContext* /*ctx*/) {
+  Impl& t = *impl_;
+  Engine& eng = t.engine();
+  const bool idempotent = RetryPolicy::idempotent(r.method);
+  std::unique_ptr<Connection> conn = eng.take_idle(!idempotent);
+  if (ahead && !conn) return {};
+  Pending p;
+  p.state_ = std::make_unique<Pending::State>();
+  auto& s = *p.state_;
+  s.ahead = ahead;
+  auto req = std::make_shared<Request>();
+  req->method_string(r.method);
+  req->target(r.target);
+  req->version(11);
+  req->set(http::field::host, t.opts.endpoint.host_header);
+  for (const auto& [k, v] : r.headers) req->set(k, v);
+  if (r.body) {
+    req->body() = *r.body;
+    req->prepare_payload();
+  } else if (r.method == "POST" || r.method == "PUT" || r.method == "PATCH") {
+    req->content_length(0);  // some servers answer 411 to a bodyless POST without it
+  }
+  s.req = std::move(req);
+  s.idempotent = idempotent;
+  launch(s, eng, t.opts, t.opened, std::move(conn));
+  return p;
 }
 
-bool Transport::has_idle() const {
-  std::lock_guard lock(impl_->mu);
-  return !impl_->idle.empty();
+HttpResponse Transport::finish(Pending pending, Clock::time_point deadline, const CallContext* ctx) {
+  if (!pending) throw Error(ErrorKind::internal, "finish() of a request that was never started");
+  Impl& t = *impl_;
+  auto& s = *pending.state_;
+  if (s.generation != generation()) {
+    // Started before fork() in the parent: send it again from this process.
+    s.ex.reset();
+    launch(s, t.engine(), t.opts, t.opened, t.engine().take_idle(!s.idempotent));
+  }
+  for (bool first = true;; first = false) {
+    Engine& eng = *s.engine;
+    std::shared_ptr<Exchange> ex = s.ex;
+    eng.run([ex, ahead = s.ahead && first] { ex->start_reading(ahead); });
+    Engine::Woke woke;
+    do {
+      woke = eng.wait(ex->done, deadline, ctx, &ex->direct);
+      if (woke == Engine::Woke::other) woke = direct_wait(eng, ex, deadline, ctx);
+    } while (woke == Engine::Woke::other);
+    if (woke != Engine::Woke::done) {
+      // Stop it on the engine, then wait for that (promptly: nothing but
+      // the abort runs between).
+      bool cancelled = woke == Engine::Woke::cancelled;
+      eng.run([ex, cancelled] {
+        ex->abort(cancelled ? TransportError(ErrorKind::cancelled, "request cancelled", ex->sent, false)
+                            : ex->timeout_error());
+      });
+      eng.wait(ex->done, Clock::time_point::max(), nullptr);
+    }
+    if (!ex->error) return std::move(ex->resp);
+    const TransportError& e = *ex->error;
+    // A pooled connection the server had already closed (checked before
+    // reuse, but it can close in between): nothing was answered, so send it
+    // once more on a fresh connection — a POST only if it never got through
+    // whole. Other idle connections are likely stale too.
+    bool stale = ex->reused && first && !e.got_response_bytes() && e.kind() == ErrorKind::network &&
+                 (s.idempotent || !e.may_have_reached_server());
+    bool broken_ahead = s.ahead && first && e.kind() == ErrorKind::network && s.idempotent;
+    if (!(stale || broken_ahead)) throw e;
+    eng.drop_idle();
+    launch(s, eng, t.opts, t.opened, nullptr);
+  }
 }
+
+HttpResponse Transport::send(const HttpRequest& request, Clock::time_point deadline, const CallContext* ctx) {
+  return finish(start(request, deadline, false, ctx), deadline, ctx);
+}
+
+void Transport::sleep_until(Clock::time_point until, const CallContext* ctx) {
+  static const std::atomic<bool> never{false};
+  if (impl_->engine().wait(never, until, ctx) == Engine::Woke::cancelled) {
+    throw Error(ErrorKind::cancelled, "call cancelled");
+  }
+}
+
+bool Transport::has_idle() const { return impl_->engine().has_idle(); }
 
 std::size_t Transport::connections_opened() const noexcept { return impl_->opened.load(); }
 

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <random>
 #include <string>
@@ -190,5 +191,83 @@ TEST_CASE("an iterator's items outlive it and may be freed from any thread, in a
   }
   for (auto& th : threads) th.join();
   CHECK(wrong.load() == 0);
+  avala_client_free(c);
+}
+
+TEST_CASE("cancel handles fired at random moments stop calls cleanly; the shared client stays correct") {
+  // 4 threads make gets and page walks through derived clients, each with its
+  // own cancel handle, while a fifth fires those handles at random moments.
+  // Every call ends in a right answer or AVALA_E_CANCELLED, nothing else; the
+  // parent client answers correctly afterwards. Under TSan this is the race
+  // check of cancellation, derivation and the engine's leader hand-over.
+  avala_client* c = nullptr;
+  avala_error* err = nullptr;
+  REQUIRE_MESSAGE(avala_client_new(&c, nullptr, &err) == AVALA_OK, take_message(err));
+  const Shared s = load(c);
+  REQUIRE(!s.projects.empty());
+
+  constexpr int kWorkers = 4;
+  constexpr int kRounds = 60;
+  std::vector<avala_cancel*> cancels(kWorkers);
+  for (auto& k : cancels) REQUIRE(avala_cancel_new(&k, nullptr) == AVALA_OK);
+  std::atomic<int> done_workers{0}, wrong{0}, cancelled{0}, ok{0};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWorkers; ++w) {
+    threads.emplace_back([&, w] {
+      std::mt19937 rng(static_cast<unsigned>(w) * 7919u + 1u);
+      for (int r = 0; r < kRounds; ++r) {
+        avala_cancel_reset(cancels[w]);
+        avala_call_options co = AVALA_CALL_OPTIONS_INIT;
+        co.cancel = cancels[w];
+        avala_client* d = nullptr;
+        if (avala_client_derive(&d, c, &co, nullptr) != AVALA_OK) {
+          ++wrong;
+          continue;
+        }
+        if (r % 3 == 2) {  // a walk of every project
+          avala_project_iter* it = nullptr;
+          avala_project* p = nullptr;
+          int rc = avala_project_list(&it, d, nullptr, nullptr);
+          std::size_t n = 0;
+          while (rc == AVALA_OK && (rc = avala_project_iter_next(&p, it, nullptr)) == AVALA_OK) {
+            ++n;
+            avala_project_free(p);
+          }
+          avala_project_iter_free(it);
+          if (rc == AVALA_ITER_END && n == s.projects.size()) ++ok;
+          else if (rc == AVALA_E_CANCELLED) ++cancelled;
+          else ++wrong;
+        } else {
+          const std::string& uid = s.projects[rng() % s.projects.size()];
+          avala_project* p = nullptr;
+          int rc = avala_project_get(&p, d, uid.c_str(), nullptr);
+          if (rc == AVALA_OK && uid == avala_project_uid(p)) ++ok;
+          else if (rc == AVALA_E_CANCELLED) ++cancelled;
+          else ++wrong;
+          avala_project_free(p);
+        }
+        avala_client_free(d);
+      }
+      ++done_workers;
+    });
+  }
+  std::thread firer([&] {
+    std::mt19937 rng(4242);
+    while (done_workers.load() < kWorkers) {
+      avala_cancel_fire(cancels[rng() % kWorkers]);
+      std::this_thread::sleep_for(std::chrono::microseconds(rng() % 500));
+    }
+  });
+  for (auto& t : threads) t.join();
+  firer.join();
+  for (auto* k : cancels) avala_cancel_free(k);
+  CHECK(wrong.load() == 0);
+  CHECK(ok.load() + cancelled.load() == kWorkers * kRounds);
+  CHECK(cancelled.load() > 0);  // fires landed, mid-call or just before one
+  // The parent client (never cancelled) still answers, and correctly.
+  avala_project* p = nullptr;
+  REQUIRE(avala_project_get(&p, c, s.projects[0].c_str(), nullptr) == AVALA_OK);
+  CHECK(s.projects[0] == avala_project_uid(p));
+  avala_project_free(p);
   avala_client_free(c);
 }

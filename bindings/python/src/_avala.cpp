@@ -108,8 +108,46 @@ struct ErrorSlot {
   avala_error* release() noexcept { return std::exchange(raw, nullptr); }
 };
 
-// Throws the Python error for a negative status. GIL held.
+// ---- Ctrl-C during a call ------------------------------------------------
+// Every call of a Client carries py_interrupt (avala_client_derive): while a
+// call waits, libavala asks it every 50 ms on the waiting thread. On the main
+// thread it takes the GIL and runs Python's signal handlers; if one raised
+// (KeyboardInterrupt), the exception is kept here and the call stops with
+// AVALA_E_CANCELLED, its connection closed; check() then raises that
+// exception. Other threads never run signal handlers, so they carry on.
+unsigned long g_main_thread = 0;
+thread_local PyObject* t_interrupt_cause = nullptr;  // a new reference, or null
+
+int py_interrupt(void*) noexcept {
+  if (PyThread_get_thread_ident() != g_main_thread) return AVALA_CONTINUE;
+  PyGILState_STATE gil = PyGILState_Ensure();
+  int verdict = AVALA_CONTINUE;
+  if (PyErr_CheckSignals() != 0) {
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    if (tb != nullptr && value != nullptr) PyException_SetTraceback(value, tb);
+    Py_XDECREF(type);
+    Py_XDECREF(tb);
+    Py_XDECREF(t_interrupt_cause);
+    t_interrupt_cause = value;
+    verdict = 0;  // anything but AVALA_CONTINUE stops the call
+  }
+  PyGILState_Release(gil);
+  return verdict;
+}
+
+// Throws the Python error for a negative status. GIL held. A signal
+// handler's exception caught during the call wins: Ctrl-C stays a
+// KeyboardInterrupt, even when the call happened to finish anyway.
 void check(int rc, ErrorSlot& slot, const py::object& cause = py::none()) {
+  if (t_interrupt_cause != nullptr) {
+    py::object interrupted = py::reinterpret_steal<py::object>(std::exchange(t_interrupt_cause, nullptr));
+    if (rc >= 0 || rc == AVALA_E_CANCELLED) {
+      PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(interrupted.ptr())), interrupted.ptr());
+      throw py::error_already_set();
+    }
+  }
   if (rc < 0) raise_error(rc, slot.release(), cause);
 }
 
@@ -951,7 +989,14 @@ class Client {
     ErrorSlot slot;
     int rc = avala_client_new(&raw, &o, &slot.raw);
     check(rc, slot);
-    client_ = ClientRef(raw, avala_client_free);
+    ClientRef base(raw, avala_client_free);
+    // Every call goes through a handle that carries the Ctrl-C hook.
+    avala_call_options co = AVALA_CALL_OPTIONS_INIT;
+    co.interrupt = &py_interrupt;
+    avala_client* derived = nullptr;
+    rc = avala_client_derive(&derived, base.get(), &co, &slot.raw);
+    check(rc, slot);
+    client_ = ClientRef(derived, avala_client_free);
   }
 
   // Drops this handle's reference. Calls already running on other threads
@@ -1175,6 +1220,7 @@ class Client {
 }  // namespace
 
 PYBIND11_MODULE(_avala, m) {
+  g_main_thread = py::module_::import("threading").attr("main_thread")().attr("ident").cast<unsigned long>();
   m.doc() = "Low-level binding of libavala's C ABI (avala.h). Use the avala package instead.";
 
   m.attr("VERSION_STRING") = AVALA_VERSION_STRING;  // the header this module was built against

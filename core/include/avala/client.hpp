@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "avala/cancel.hpp"
 #include "avala/transport.hpp"
 #include "avala/url.hpp"
 
@@ -77,9 +78,24 @@ class Client {
   // The configured key, for redaction only.
   std::string_view secret() const noexcept;
 
+  // A client sharing this one's pool, limiter and configuration whose calls
+  // carry `ctx` (a cancel token, an interrupt hook): every call made through
+  // it, and through iterators made from it, stops when the token fires.
+  Client with_context(std::shared_ptr<const CallContext> ctx) const;
+  const CallContext* context() const noexcept { return ctx_.get(); }
+
+  // Waits until `until` (export polls), or throws Error(cancelled) when the
+  // context stops the call.
+  void sleep_until(Clock::time_point until) const;
+
+  // Longest timeout honoured; longer ones are clamped to it (a deadline must
+  // stay representable: ~292 years of nanoseconds overflowed).
+  static constexpr std::chrono::milliseconds kMaxTimeout = std::chrono::hours(24 * 365 * 50);
+
  private:
   struct Impl;
   std::shared_ptr<Impl> impl_;
+  std::shared_ptr<const CallContext> ctx_;
 };
 
 }  // namespace avala

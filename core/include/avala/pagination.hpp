@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -141,9 +142,19 @@ class Paginator {
   bool fill() {
     while (pos_ == items_.size()) {
       if (link_) {
+        // A server that links back to a page of this walk would loop it
+        // forever: an error (a hash of each link followed, 8 bytes a page).
+        if (!followed_.insert(std::hash<std::string>{}(*link_)).second) {
+          throw Error(ErrorKind::decode, "the server's next link repeats an earlier page of this walk: " + *link_);
+        }
         // The link read ahead is checked already. Any other throws
         // Error(cross_origin), staying put, when it leaves the origin.
-        target_ = ahead_ && ahead_->link == *link_ ? ahead_->target : same_origin_target(client_.base_url(), *link_);
+        try {
+          target_ = ahead_ && ahead_->link == *link_ ? ahead_->target : same_origin_target(client_.base_url(), *link_);
+        } catch (...) {
+          followed_.erase(std::hash<std::string>{}(*link_));  // not followed: a retry asks again
+          throw;
+        }
         link_.reset();
       }
       if (!target_) return false;
@@ -197,6 +208,7 @@ class Paginator {
   std::vector<T> items_;
   std::size_t pos_ = 0;
   std::optional<Ahead> ahead_;
+  std::unordered_set<std::size_t> followed_;  // hashes of the links followed
 };
 
 }  // namespace avala

@@ -22,9 +22,16 @@ class RateLimiter {
   // acquire() without the wait: false, spending nothing, when it would wait.
   bool try_acquire();
 
+  // Spends one request of the budget when there is one (nullopt); else
+  // spends nothing and returns when the window ends, for the caller to wait
+  // for in its own (cancellable, deadline-bound) way and ask again.
+  std::optional<Clock::time_point> take();
+
   // Records a response's figures (each optional, as servers differ). A later
   // window replaces the current one; within the same window the lower
   // remaining count wins, because requests in flight have already spent theirs.
+  // A reset more than an hour ahead (or one in milliseconds) is implausible
+  // for a per-minute window: those figures are ignored rather than waited for.
   void update(std::optional<std::int64_t> limit, std::optional<std::int64_t> remaining,
               std::optional<std::int64_t> reset_unix);
 

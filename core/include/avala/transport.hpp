@@ -1,4 +1,5 @@
-// Transport: HTTP/1.1 over TCP or TLS with a keep-alive connection pool.
+// Transport: HTTP/1.1 over TCP or TLS with a keep-alive connection pool, on
+// one event-driven engine per client (see transport.cpp for the design).
 // Beast and Asio live only in transport.cpp; this header is all others see.
 #pragma once
 
@@ -11,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "avala/cancel.hpp"
 #include "avala/url.hpp"
 
 namespace avala {
@@ -43,8 +45,14 @@ struct TransportOptions {
 };
 
 // Sends requests to one origin. Thread-safe: each request takes an idle
-// connection from the pool (or opens one) and gives it back when the server
-// keeps it alive. Failures throw Error(timeout | network | tls | decode).
+// connection from the pool (checked to be still open) or opens one, and gives
+// it back when the server keeps it alive. Every request runs asynchronously
+// on the transport's engine; the blocking calls below start it and wait,
+// running the engine on the waiting thread. One deadline covers resolve,
+// connect, TLS, write and read; a context's cancel token or interrupt stops
+// the wait and closes the request's connection. After fork() the child
+// forgets everything inherited (never touching it) and starts afresh.
+// Failures throw Error(timeout | network | tls | decode | cancelled).
 class Transport {
  public:
   explicit Transport(TransportOptions options);
@@ -76,12 +84,19 @@ class Transport {
   // (else nothing is started: an empty Pending), and if its answer breaks
   // it is sent once more on a fresh connection, since it may have waited
   // unread long enough for the server to give up on it.
-  Pending start(const HttpRequest& request, Clock::time_point deadline, bool ahead = false);
+  Pending start(const HttpRequest& request, Clock::time_point deadline, bool ahead = false,
+                const CallContext* ctx = nullptr);
   // Reads the answer of a started request, before `deadline`.
-  HttpResponse finish(Pending pending, Clock::time_point deadline);
+  HttpResponse finish(Pending pending, Clock::time_point deadline, const CallContext* ctx = nullptr);
 
   // Sends `request` and reads its answer, before `deadline` (connect, TLS, write, read).
-  HttpResponse send(const HttpRequest& request, Clock::time_point deadline);
+  HttpResponse send(const HttpRequest& request, Clock::time_point deadline,
+                    const CallContext* ctx = nullptr);
+
+  // Waits until `until` (a backoff, a rate-limit window), or throws
+  // Error(cancelled) as soon as the context's token fires or its interrupt
+  // says stop.
+  void sleep_until(Clock::time_point until, const CallContext* ctx);
 
   // Whether an idle connection is in the pool now.
   bool has_idle() const;
@@ -91,7 +106,6 @@ class Transport {
 
  private:
   struct Impl;
-  void write_on_connection(Pending::State& s, Clock::time_point deadline);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -43,7 +43,7 @@ Object wait(const Client& client, std::string_view uid, const WaitOptions& optio
       throw Error(ErrorKind::timeout, "export " + std::string(uid) + " did not finish within " + secs +
                                           " s (last status: " + std::string(status.value_or("unknown")) + ")");
     }
-    std::this_thread::sleep_until(std::min(now + interval, deadline));
+    client.sleep_until(std::min(now + interval, deadline));  // cancellable with the client's context
   }
 }
 
