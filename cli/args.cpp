@@ -54,7 +54,18 @@ std::string names_of(std::span<const CommandSpec> commands) {
     return out;
 }
 
+std::string names_of(std::span<const std::string_view> words) {
+    std::string out;
+    for (auto w : words) out += (out.empty() ? "" : ", ") + std::string(w);
+    return out;
+}
+
 }  // namespace
+
+std::string command_path(const Invocation& inv) {
+    std::string out = inv.resource ? std::string(inv.resource->name) + " " : std::string();
+    return inv.command ? out + std::string(inv.command->name) : out;
+}
 
 Invocation parse_command_line(std::span<const std::string_view> args, const CliSpec& spec) {
     Invocation inv;
@@ -67,6 +78,11 @@ Invocation parse_command_line(std::span<const std::string_view> args, const CliS
 
         if (!options_ended && arg == "--") {
             options_ended = true;
+            continue;
+        }
+
+        if (!options_ended && help_command && arg == "--man") {
+            inv.man = true;
             continue;
         }
 
@@ -90,9 +106,7 @@ Invocation parse_command_line(std::span<const std::string_view> args, const CliS
                 if (opt && arg.size() > 2) inline_value = arg.substr(2);  // -ojson
             }
             if (!opt) {
-                std::string where = inv.command ? " for '" + std::string(inv.resource->name) + " " +
-                                                      std::string(inv.command->name) + "'"
-                                                : "";
+                std::string where = inv.command ? " for '" + command_path(inv) + "'" : "";
                 throw UsageError("unknown option " + quoted(arg) + where);
             }
 
@@ -118,10 +132,12 @@ Invocation parse_command_line(std::span<const std::string_view> args, const CliS
             continue;
         }
         saw_positional = true;
-        if (!inv.resource) {
+        if (!inv.resource && !inv.command) {
+            for (const auto& c : spec.commands)
+                if (c.name == arg) inv.command = &c;
             for (const auto& r : spec.resources)
                 if (r.name == arg) inv.resource = &r;
-            if (!inv.resource) throw UsageError("unknown command " + quoted(arg));
+            if (!inv.resource && !inv.command) throw UsageError("unknown command " + quoted(arg));
         } else if (!inv.command) {
             for (const auto& c : inv.resource->commands)
                 if (c.name == arg) inv.command = &c;
@@ -138,18 +154,28 @@ Invocation parse_command_line(std::span<const std::string_view> args, const CliS
 
     inv.help = help_command || inv.global_options.has("help");
     inv.version = inv.global_options.has("version");
+
+    if (inv.man && (inv.resource || inv.command)) throw UsageError("'avala help --man' takes no command");
     if (inv.help || inv.version) return inv;
 
-    if (!inv.resource) throw UsageError("missing command");
+    if (!inv.resource && !inv.command) throw UsageError("missing command");
     if (!inv.command)
         throw UsageError("missing command after " + quoted(inv.resource->name) +
                          " (expected one of: " + names_of(inv.resource->commands) + ")");
     const auto& wanted = inv.command->arguments;
     if (inv.arguments.size() < wanted.size())
         throw UsageError("missing argument " + std::string(wanted[inv.arguments.size()]) + " for '" +
-                         std::string(inv.resource->name) + " " + std::string(inv.command->name) + "'");
+                         command_path(inv) + "'" +
+                         (inv.command->choices.empty() ? "" : " (one of: " + names_of(inv.command->choices) + ")"));
     if (inv.arguments.size() > wanted.size())
         throw UsageError("unexpected argument " + quoted(inv.arguments[wanted.size()]));
+    if (const auto& choices = inv.command->choices; !choices.empty()) {
+        bool known = false;
+        for (auto c : choices) known = known || c == inv.arguments[0];
+        if (!known)
+            throw UsageError("unknown " + std::string(wanted[0]) + " " + quoted(inv.arguments[0]) + " for '" +
+                             command_path(inv) + "' (expected one of: " + names_of(choices) + ")");
+    }
     return inv;
 }
 

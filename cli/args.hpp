@@ -36,6 +36,9 @@ struct CommandSpec {
     std::span<const std::string_view> arguments;  // positional names, all required: {"UID"}
     std::span<const OptionSpec> options;
     int (*run)(Context&);        // returns the exit status
+    // The values the first argument takes, when it is one of a few
+    // (`completion SHELL`): checked by the parser, offered by completion.
+    std::span<const std::string_view> choices = {};
 };
 
 struct ResourceSpec {
@@ -46,6 +49,7 @@ struct ResourceSpec {
 
 struct CliSpec {
     std::span<const OptionSpec> global_options;
+    std::span<const CommandSpec> commands;  // top-level: `avala status`, `avala configure`
     std::span<const ResourceSpec> resources;
 };
 
@@ -71,12 +75,16 @@ struct Invocation {
     // win.
     OptionValues global_options;
     OptionValues options;  // the command's
-    const ResourceSpec* resource = nullptr;
+    const ResourceSpec* resource = nullptr;  // null for a top-level command
     const CommandSpec* command = nullptr;
     std::vector<std::string> arguments;  // the command's positional arguments
     bool help = false;     // --help, -h or `avala help ...`: show help for what was named
     bool version = false;  // --version
+    bool man = false;      // `avala help --man`: the manual page
 };
+
+// "projects list", or "status" for a top-level command.
+std::string command_path(const Invocation& inv);
 
 // Parses argv[1..]. Global options may appear anywhere; a command's options
 // after the command's name, where they win over a global option of the same
@@ -85,6 +93,13 @@ Invocation parse_command_line(std::span<const std::string_view> args, const CliS
 
 // Help for whatever the invocation names: the tool, a resource or a command.
 std::string help_text(const Invocation& inv, const CliSpec& spec);
+
+// The manual page, avala(1), in roff: the same tables as the help.
+std::string man_page(const CliSpec& spec);
+
+// `avala completion SHELL`: a completion script generated from the tables.
+// shell is "bash", "zsh" or "fish".
+std::string completion_script(const CliSpec& spec, std::string_view shell);
 
 // Strict number parsing for option values; UsageError names the option.
 std::int32_t parse_positive_int(std::string_view text, std::string_view option);

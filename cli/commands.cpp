@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "abi.hpp"
+#include "config.hpp"
 #include "exit_codes.hpp"
 #include "resources.hpp"
 
@@ -20,7 +21,8 @@ Context::Context(const Invocation& inv, Output& out) : inv_(inv), out_(out) {
     if (auto f = inv.global_options.get("output")) {
         if (*f == "table") format_ = Format::table;
         else if (*f == "json") format_ = Format::json;
-        else throw UsageError("option --output must be 'table' or 'json', got '" + *f + "'");
+        else if (*f == "jsonl") format_ = Format::jsonl;
+        else throw UsageError("option --output must be 'table', 'json' or 'jsonl', got '" + printable(*f) + "'");
     }
     if (auto t = inv.global_options.get("timeout")) {
         double seconds = parse_positive_seconds(*t, "timeout");
@@ -33,16 +35,30 @@ Context::Context(const Invocation& inv, Output& out) : inv_(inv), out_(out) {
         client_options_.max_retries = static_cast<std::int32_t>(n);
     }
     client_options_.rate_limit = inv.global_options.has("rate-limit");
-    // Unset: the library reads AVALA_API_KEY / AVALA_BASE_URL itself.
-    client_options_.api_key = inv.global_options.get("api-key");
-    client_options_.base_url = inv.global_options.get("base-url");
     client_options_.user_agent_suffix = "avala-cli/" + std::string(avala::version());
+    if (inv.global_options.has("api-key") && inv.global_options.has("api-key-file"))
+        throw UsageError("options --api-key and --api-key-file cannot be used together");
+    choose_profile(inv.global_options);  // a bad --profile is a usage error before anything else
 }
 
 avala::Client& Context::client() {
-    // Every call carries the run's cancel handle: Ctrl-C stops it at once.
-    if (!client_) client_.emplace(avala::Client(client_options_).with_cancel(interrupt_cancel()));
+    if (client_) return *client_;
+    Settings settings = resolve_settings(inv_.global_options);
+    if (!settings.api_key)
+        throw CommandFailed(kExitConfig,
+                            "no API key: pass --api-key KEY, --api-key-file PATH or --api-key - (read from stdin), "
+                            "set AVALA_API_KEY, or run 'avala configure' to save one in profile '" +
+                                settings.profile + "'");
+    client_.emplace(make_client(*settings.api_key, settings.base_url));
     return *client_;
+}
+
+avala::Client Context::make_client(const std::string& api_key, const std::optional<std::string>& base_url) const {
+    avala::ClientOptions options = client_options_;
+    options.api_key = api_key;
+    options.base_url = base_url;  // unset: the library's default
+    // Every call carries the run's cancel handle: Ctrl-C stops it at once.
+    return avala::Client(options).with_cancel(interrupt_cancel());
 }
 
 
@@ -162,12 +178,15 @@ constexpr ObjectView kDatasetView{"dataset", kDatasetColumns, kDatasetFirst};
 // ---- options ------------------------------------------------------------------
 
 constexpr OptionSpec kGlobalOptions[] = {
-    {"api-key", 0, "KEY", "API key (default: $AVALA_API_KEY)"},
-    {"base-url", 0, "URL", "API base URL (default: $AVALA_BASE_URL, else https://api.avala.ai/api/v1)"},
+    {"api-key", 0, "KEY", "API key, or - to read it from stdin (default: $AVALA_API_KEY, else the profile's)"},
+    {"api-key-file", 0, "PATH", "read the API key from this file"},
+    {"base-url", 0, "URL",
+     "API base URL (default: $AVALA_BASE_URL, else the profile's, else https://api.avala.ai/api/v1)"},
+    {"profile", 0, "NAME", "the config file's profile to use (default: $AVALA_PROFILE, else \"default\")"},
     {"timeout", 0, "SECONDS", "deadline for each request (default: 30)"},
     {"max-retries", 0, "N", "retries of a failed idempotent request (default: 2)"},
     {"rate-limit", 0, "", "wait for the rate-limit window instead of getting 429s"},
-    {"output", 'o', "FORMAT", "table (default) or json"},
+    {"output", 'o', "FORMAT", "table (default), json, or jsonl (one object per line, streamed)"},
     {"help", 'h', "", "show help for avala or a command"},
     {"version", 0, "", "print the library version"},
 };
@@ -176,6 +195,7 @@ constexpr OptionSpec kListOptions[] = {
     {"limit", 0, "N", "page size (default: the server's)"},
     {"cursor", 0, "CURSOR", "start at this page (a cursor printed by an earlier call)"},
     {"all", 0, "", "follow every page, printing items as they arrive"},
+    {"with-cursor", 0, "", "the next cursor on stdout: -o json {\"items\": [...], \"next_cursor\": C}, -o jsonl a last line"},
 };
 constexpr OptionSpec kShowSecret[] = {
     {"show-secret", 0, "", "print the agent's secret instead of [redacted]"},
@@ -254,8 +274,8 @@ constexpr WriteCommand kAgentCreate{unscoped<avala_agent_create>, nullptr, kAgen
 constexpr WriteCommand kAgentUpdate{nullptr, unscoped<avala_agent_update>, kAgentFields, kAgentView};
 constexpr DeleteCommand kAgentDelete{unscoped<avala_agent_delete>, "agent"};
 constexpr ListCommand kAgentExecutions{objects<avala_agent_execution_list, avala_agent_execution_list_page>,
-                                       kExecutionView, Parent::argument};
-constexpr GetCommand kAgentTest{abi::get_json<unscoped<avala_agent_test>>, kTestResultView};
+                                       kExecutionView, Parent::argument, {}, "agent"};
+constexpr GetCommand kAgentTest{abi::get_json<unscoped<avala_agent_test>>, kTestResultView, Parent::none, "agent"};
 
 // ---- quality targets ------------------------------------------------------------
 
@@ -308,12 +328,55 @@ constexpr GetCommand kDatasetGet{abi::get_json<unscoped<avala_dataset_get>>, kDa
 constexpr ListCommand kProjectList{{projects_all, projects_page}, kProjectView};
 constexpr GetCommand kProjectGet{project_get, kProjectView};
 
+// ---- top-level commands -------------------------------------------------------------
+
+constexpr OptionSpec kConfigureOptions[] = {
+    {"no-verify", 0, "", "save the key without checking it against the API"},
+};
+
+constexpr std::string_view kShell[] = {"SHELL"};
+constexpr std::string_view kShells[] = {"bash", "zsh", "fish"};
+
+int print_completion(Context& ctx) {
+    ctx.out().write(completion_script(cli_spec(), ctx.argument(0)));
+    return kExitOk;
+}
+
+constexpr CommandSpec kTopCommands[] = {
+    {"configure", "Save an API key (and base URL) in a profile of the config file",
+     "Asks for the API key without echoing it when stdin is a terminal; otherwise\n"
+     "reads it from stdin (echo $KEY | avala configure). --api-key-file PATH or\n"
+     "--api-key - work too. Checks the key with one cheap request (projects, limit\n"
+     "1) unless --no-verify, then saves it in the profile (--profile, else\n"
+     "$AVALA_PROFILE, else \"default\") of the config file, with --base-url when\n"
+     "given. The file is written with mode 0600, its directories 0700; other\n"
+     "profiles are kept, comments are not. The key is never printed.",
+     {}, kConfigureOptions, run_configure},
+    {"status", "Overview: your projects by status, exports in flight",
+     "Counts every project by status and every export by status; exports in\n"
+     "flight are those \"pending\" or \"processing\". A status the API leaves\n"
+     "empty is counted as \"none\". -o json (or jsonl, on one line) prints\n"
+     "{\"projects\": {\"total\": N, \"by_status\": {...}},\n"
+     " \"exports\": {\"total\": N, \"in_flight\": N, \"by_status\": {...}}}.",
+     {}, {}, run_status},
+    {"completion", "Print a shell completion script",
+     "Generated from the command table. Load it with\n"
+     "  source <(avala completion bash)        # in ~/.bashrc\n"
+     "  source <(avala completion zsh)         # in ~/.zshrc (after compinit)\n"
+     "  avala completion fish > ~/.config/fish/completions/avala.fish",
+     kShell, {}, print_completion, kShells},
+};
+
 // ---- the tables -------------------------------------------------------------------
 
 #define AVALA_LIST_HELP(what)                                                                    \
     "Prints one page; when there are more, the next page's cursor is printed on\n"               \
     "stderr. With --all, follows every page. -o json prints one JSON array of the\n" what        \
-    " exactly as the API returned them."
+    " exactly as the API returned them; -o jsonl one per line, as each page\n"                    \
+    "arrives. With --with-cursor (-o json or jsonl) the cursor goes to stdout\n"                   \
+    "instead: -o json prints {\"items\": [...], \"next_cursor\": C, \"has_more\": B},\n"         \
+    "-o jsonl ends with the line {\"next_cursor\": C, \"has_more\": B}; C is null\n"            \
+    "after the last page."
 #define AVALA_GET_HELP                                                                 \
     "Prints the fields as \"key: value\" lines, or with -o json the object exactly as\n" \
     "the API returned it."
@@ -412,7 +475,7 @@ constexpr ResourceSpec kResources[] = {
 }  // namespace
 
 const CliSpec& cli_spec() {
-    static const CliSpec spec{kGlobalOptions, kResources};
+    static const CliSpec spec{kGlobalOptions, kTopCommands, kResources};
     return spec;
 }
 

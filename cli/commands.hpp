@@ -12,7 +12,9 @@
 
 namespace avala_cli {
 
-enum class Format { table, json };
+// table: for people; json: what the API returned, one document; jsonl: one
+// compact JSON object per line, each written as soon as it arrives.
+enum class Format { table, json, jsonl };
 
 // What a command runs with: its parsed command line, stdout, the output
 // format, and a client created on first use (so --help needs no key).
@@ -24,7 +26,12 @@ public:
     const Invocation& invocation() const { return inv_; }
     Output& out() { return out_; }
     Format format() const { return format_; }
+    bool json_output() const { return format_ != Format::table; }
+    // The client, made on first use from the flags, the environment and the
+    // profile (see config.hpp). Throws CommandFailed without a key.
     avala::Client& client();
+    // The same settings with the key and base URL given (configure).
+    avala::Client make_client(const std::string& api_key, const std::optional<std::string>& base_url) const;
 
     // The command's options (global ones are read by the constructor).
     std::optional<std::string> option(std::string_view name) const { return inv_.options.get(name); }
@@ -42,5 +49,9 @@ private:
 
 // Global options, resources and their commands: the whole command line.
 const CliSpec& cli_spec();
+
+// The top-level commands (status.cpp, configure.cpp).
+int run_status(Context& ctx);
+int run_configure(Context& ctx);
 
 }  // namespace avala_cli

@@ -14,7 +14,8 @@ std::span<const ExitStatusDoc> exit_status_docs() {
         {kExitApi, "other API error: forbidden, validation, rate limited, server error,\n"
                    "     redirect refused, unexpected response"},
         {kExitNetwork, "network error: cannot connect, timeout, TLS"},
-        {kExitConfig, "configuration error: no API key, insecure or malformed base URL"},
+        {kExitConfig, "configuration error: no API key, unreadable key file, bad or open config\n"
+                      "     file, unknown profile, insecure or malformed base URL"},
         {kExitExportFailed, "exports wait: the export finished with status \"failed\""},
         {kExitInterrupted, "interrupted (Ctrl-C)"},
     };

@@ -272,3 +272,27 @@ std::optional<std::string> json_redact_members(std::string_view json, std::span<
 }
 
 }  // namespace avala_cli
+
+namespace avala_cli {
+
+std::string json_compact(std::string_view json) {
+    std::string out;
+    out.reserve(json.size());
+    bool in_string = false, escaped = false;
+    for (char c : json) {
+        if (in_string) {
+            out += c;
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+            out += c;
+        } else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+            out += c;
+        }
+    }
+    return out;
+}
+
+}  // namespace avala_cli

@@ -30,6 +30,10 @@ std::optional<std::vector<std::string_view>> json_array_items(std::string_view j
 // ("0.9", not "9E-1"), anything else as its compact JSON; always printable().
 std::string json_display_value(std::string_view raw);
 
+// Valid JSON without the whitespace between tokens: one line (a raw newline
+// cannot occur inside a JSON string).
+std::string json_compact(std::string_view json);
+
 // `s` as a JSON string literal, quotes included. Bytes >= 0x80 pass through
 // (the library checks UTF-8 before anything is sent).
 std::string json_quote(std::string_view s);

@@ -11,10 +11,7 @@
 namespace avala_cli {
 namespace {
 
-std::string command_name(const Context& ctx) {
-    const Invocation& inv = ctx.invocation();
-    return std::string(inv.resource->name) + " " + std::string(inv.command->name);
-}
+std::string command_name(const Context& ctx) { return command_path(ctx.invocation()); }
 
 // The JSON as shown: the view's secrets redacted unless asked for.
 std::string shown_json(std::string_view json, const ObjectView& view, bool show_secrets) {
@@ -101,20 +98,35 @@ std::string fields_json(Context& ctx, std::span<const Field> fields, bool creati
 
 // ---- output ------------------------------------------------------------------
 
-ObjectList::ObjectList(Context& ctx, const ObjectView& view, std::size_t sample_rows)
-    : view_(view), json_(ctx.format() == Format::json), show_secrets_(ctx.flag("show-secret")) {
-    if (json_) {
-        array_.emplace(ctx.out());
-    } else {
+ObjectList::ObjectList(Context& ctx, const ObjectView& view, std::size_t sample_rows, bool with_cursor)
+    : view_(view),
+      out_(ctx.out()),
+      format_(ctx.format()),
+      show_secrets_(ctx.flag("show-secret")),
+      with_cursor_(with_cursor) {
+    if (format_ == Format::json && !with_cursor_) {
+        array_.emplace(out_);
+    } else if (format_ == Format::table) {
         std::vector<Table::Column> columns;
         for (const Column& c : view.columns) columns.push_back({c.title, c.max_width});
-        table_.emplace(ctx.out(), std::move(columns), sample_rows);
+        table_.emplace(out_, std::move(columns), sample_rows);
     }
 }
 
 void ObjectList::add(std::string_view json) {
     if (array_) {
         array_->add(shown_json(json, view_, show_secrets_));
+        return;
+    }
+    if (format_ == Format::jsonl) {
+        out_.write(json_compact(shown_json(json, view_, show_secrets_)) + "\n");
+        out_.flush();  // streamed: a reader sees each object as it arrives
+        return;
+    }
+    if (format_ == Format::json) {  // with the cursor: {"items": [...], ...}
+        out_.write(first_ ? "{\"items\": [\n" : ",\n");
+        out_.write(shown_json(json, view_, show_secrets_));
+        first_ = false;
         return;
     }
     // Columns never include secrets, but a view's column list is data: redact anyway.
@@ -125,16 +137,27 @@ void ObjectList::add(std::string_view json) {
     table_->add(std::move(cells));
 }
 
-void ObjectList::finish() {
+void ObjectList::finish(const abi::PageInfo& info) {
     if (array_) array_->finish();
     if (table_) table_->finish();
+    if (!with_cursor_) return;
+    std::string cursor = info.has_more && info.next_cursor ? json_quote(*info.next_cursor) : "null";
+    std::string tail = "\"next_cursor\": " + cursor + ", \"has_more\": " + (info.has_more ? "true" : "false") + "}\n";
+    if (format_ == Format::json) out_.write((first_ ? "{\"items\": [], " : "\n], ") + tail);
+    if (format_ == Format::jsonl) out_.write("{" + tail);
+}
+
+void throw_not_found(std::string_view noun, std::string_view uid, const char* project) {
+    std::string message = std::string(noun) + " '" + printable(uid) + "' not found";
+    if (project) message += " in project '" + printable(project) + "'";
+    throw CommandFailed(kExitNotFound, message);
 }
 
 void print_object(Context& ctx, const ObjectView& view, std::string_view json) {
     Output& out = ctx.out();
     std::string shown = shown_json(json, view, ctx.flag("show-secret"));
-    if (ctx.format() == Format::json) {
-        out.write(shown);
+    if (ctx.json_output()) {
+        out.write(ctx.format() == Format::jsonl ? json_compact(shown) : shown);
         out.write("\n");
         return;
     }
@@ -164,29 +187,41 @@ int run_list(Context& ctx, const ListCommand& cmd) {
         if (auto v = ctx.option(f.option)) {
             args.filters.emplace_back(std::string(f.name), std::move(*v));
         }
+    const bool with_cursor = ctx.flag("with-cursor");
+    if (with_cursor && !ctx.json_output())
+        throw UsageError("option --with-cursor needs -o json or -o jsonl (tables print the cursor on stderr)");
     std::optional<std::string> keep;
     args.parent = parent_of(ctx, cmd.parent, keep);
     avala_client* client = ctx.client().get();
+    // A 404 of a scoped list is its parent's: "project 'p' not found".
+    auto listing = [&](auto&& f) {
+        if (!args.parent) return f();
+        return naming_not_found(cmd.parent_noun, args.parent, nullptr, f);
+    };
 
     if (ctx.flag("all") && cmd.source.all) {
         // Streamed: one page in memory, items written as they arrive.
-        ObjectList list(ctx, cmd.view, args.limit > 0 ? static_cast<std::size_t>(args.limit) : 100);
-        cmd.source.all(client, args, [&](std::string_view json) { list.add(json); });
+        ObjectList list(ctx, cmd.view, args.limit > 0 ? static_cast<std::size_t>(args.limit) : 100, with_cursor);
+        listing([&] { cmd.source.all(client, args, [&](std::string_view json) { list.add(json); }); });
         list.finish();
         return kExitOk;
     }
-    ObjectList list(ctx, cmd.view);
-    abi::PageInfo info = cmd.source.page(client, args, [&](std::string_view json) { list.add(json); });
-    list.finish();
+    ObjectList list(ctx, cmd.view, std::numeric_limits<std::size_t>::max(), with_cursor);
+    abi::PageInfo info =
+        listing([&] { return cmd.source.page(client, args, [&](std::string_view json) { list.add(json); }); });
+    list.finish(info);
     ctx.out().flush();  // the listing first, then the hint
-    print_next_cursor_hint(info);
+    if (!with_cursor) print_next_cursor_hint(info);
     return kExitOk;
 }
 
 int run_get(Context& ctx, const GetCommand& cmd) {
     std::optional<std::string> keep;
     const char* parent = parent_of(ctx, cmd.parent, keep);
-    std::string json = cmd.call(ctx.client().get(), parent, ctx.argument(0).c_str());
+    const std::string& uid = ctx.argument(0);
+    avala_client* client = ctx.client().get();
+    std::string json = naming_not_found(cmd.noun.empty() ? cmd.view.noun : cmd.noun, uid, parent,
+                                        [&] { return cmd.call(client, parent, uid.c_str()); });
     print_object(ctx, cmd.view, json);
     return kExitOk;
 }
@@ -202,10 +237,16 @@ int run_write(Context& ctx, const WriteCommand& cmd) {
     }
     avala_object* out = nullptr;
     avala_error* err = nullptr;
-    if (creating)
-        abi::check(cmd.create(&out, ctx.client().get(), parent, body.c_str(), &err), err);
+    avala_client* client = ctx.client().get();
+    if (creating && parent)  // a 404 here is the project's
+        naming_not_found("project", parent, nullptr,
+                         [&] { abi::check(cmd.create(&out, client, parent, body.c_str(), &err), err); });
+    else if (creating)
+        abi::check(cmd.create(&out, client, parent, body.c_str(), &err), err);
     else
-        abi::check(cmd.update(&out, ctx.client().get(), parent, ctx.argument(0).c_str(), body.c_str(), &err), err);
+        naming_not_found(cmd.view.noun, ctx.argument(0), parent, [&] {
+            abi::check(cmd.update(&out, client, parent, ctx.argument(0).c_str(), body.c_str(), &err), err);
+        });
     abi::Object owned(out);
     print_object(ctx, cmd.view, abi::json_of(owned.get()));
     return kExitOk;
@@ -216,7 +257,8 @@ int run_delete(Context& ctx, const DeleteCommand& cmd) {
     const char* parent = parent_of(ctx, cmd.parent, keep);
     const std::string& uid = ctx.argument(0);
     avala_error* err = nullptr;
-    abi::check(cmd.call(ctx.client().get(), parent, uid.c_str(), &err), err);
+    avala_client* client = ctx.client().get();
+    naming_not_found(cmd.noun, uid, parent, [&] { abi::check(cmd.call(client, parent, uid.c_str(), &err), err); });
     if (ctx.format() == Format::table) ctx.out().write("deleted " + std::string(cmd.noun) + " " + printable(uid) + "\n");
     return kExitOk;
 }

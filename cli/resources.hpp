@@ -15,6 +15,7 @@
 
 #include "abi.hpp"
 #include "args.hpp"
+#include "commands.hpp"
 #include "output.hpp"
 
 namespace avala_cli {
@@ -36,22 +37,42 @@ struct ObjectView {
     std::span<const std::string_view> secrets = {};  // "[redacted]" in every output unless --show-secret
 };
 
-// Objects written as they come: a table of the view's columns, or with -o json
-// a JSON array. The table's widths come from the first `sample_rows` rows.
+// Objects written as they come: a table of the view's columns, with -o json
+// a JSON array, with -o jsonl one object per line (flushed at once). The
+// table's widths come from the first `sample_rows` rows. With `with_cursor`
+// (json or jsonl only) finish() writes the page's cursor too: -o json wraps
+// the array as {"items": [...], "next_cursor": C, "has_more": B}, -o jsonl
+// adds the line {"next_cursor": C, "has_more": B}.
 class ObjectList {
 public:
     ObjectList(Context& ctx, const ObjectView& view,
-               std::size_t sample_rows = std::numeric_limits<std::size_t>::max());
+               std::size_t sample_rows = std::numeric_limits<std::size_t>::max(), bool with_cursor = false);
     void add(std::string_view json);
-    void finish();
+    void finish(const abi::PageInfo& info = {});
 
 private:
     const ObjectView& view_;
-    bool json_;
+    Output& out_;
+    Format format_;
     bool show_secrets_;
+    bool with_cursor_;
+    bool first_ = true;
     std::optional<Table> table_;
     std::optional<JsonArrayWriter> array_;
 };
+
+// Runs f(); a 404 from it becomes "NOUN 'UID' not found" (exit 4), with
+// " in project 'P'" when a scope is given.
+[[noreturn]] void throw_not_found(std::string_view noun, std::string_view uid, const char* project = nullptr);
+template <class F>
+decltype(auto) naming_not_found(std::string_view noun, std::string_view uid, const char* project, F&& f) {
+    try {
+        return f();
+    } catch (const avala::Error& e) {
+        if (e.code() != AVALA_E_NOT_FOUND) throw;
+        throw_not_found(noun, uid, project);
+    }
+}
 
 // One object: "key: value" lines (the view's first fields, then every other
 // field the server sent), or with -o json the object.
@@ -79,6 +100,7 @@ struct ListCommand {
     const ObjectView& view;
     Parent parent = Parent::none;
     std::span<const Filter> filters = {};
+    std::string_view parent_noun = "project";  // for "agent 'x' not found"
 };
 
 // get UID (and calls like it: agents test UID).
@@ -86,6 +108,7 @@ struct GetCommand {
     abi::ObjectCall call;
     const ObjectView& view;
     Parent parent = Parent::none;
+    std::string_view noun = {};  // what the UID names, when not the view's noun (agents test UID)
 };
 
 // A field of a create/update call, set by one option. A boolean is two

@@ -79,7 +79,7 @@ int run_export_wait(Context& ctx, const ObjectView& view) {
                             "interrupted: stopped waiting for export " + progress.uid +
                                 (progress.seen ? " (last status: " + progress.last_status + ")" : ""));
     }
-    abi::check(rc, err);  // a timeout names the last status; exits like any timeout
+    naming_not_found("export", uid, nullptr, [&] { abi::check(rc, err); });  // a timeout names the last status
     abi::Object owned(out);
     print_object(ctx, view, abi::json_of(owned.get()));
 

@@ -5,6 +5,7 @@ set -euo pipefail
 pkgs=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libssl-dev openssl libsimdjson-dev
+  libtomlplusplus-dev zsh fish
   doctest-dev pybind11-dev python3 python3-dev python3-pytest python3-venv python3-pip
   python3-setuptools python3-wheel python3-mypy
   clang libclang-rt-14-dev wrk nginx-light

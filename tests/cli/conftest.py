@@ -17,11 +17,13 @@ def cli():
 def avala(cli):
     """Runs the CLI with the given environment (never the developer's own)."""
 
-    def run(*args, env):
+    def run(*args, env, input=None):
+        """`input`: text on stdin (default: none, stdin is /dev/null)."""
         return subprocess.run(
             [cli, *args],
             env=env,
-            stdin=subprocess.DEVNULL,
+            input=input,
+            stdin=subprocess.DEVNULL if input is None else None,
             capture_output=True,
             timeout=TIMEOUT,
             text=True,

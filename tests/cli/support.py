@@ -8,6 +8,7 @@ import pathlib
 import re
 import select
 import subprocess
+import tempfile
 import threading
 import urllib.request
 
@@ -29,9 +30,16 @@ def require_binary(var):
     return path
 
 
+# Where the CLI looks for its config file unless a test says otherwise: an
+# empty folder, so the developer's own ~/.config/avala is never read.
+NO_CONFIG_HOME = tempfile.mkdtemp(prefix="avala-cli-test-xdg-")
+
+
 def clean_env(**avala_vars):
-    """os.environ without any AVALA_* variable, plus the given ones (None: unset)."""
+    """os.environ without any AVALA_* variable and with an empty config home,
+    plus the given variables (None: unset)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AVALA_")}
+    env["XDG_CONFIG_HOME"] = NO_CONFIG_HOME
     env.update({k: v for k, v in avala_vars.items() if v is not None})
     return env
 
