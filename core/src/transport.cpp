@@ -963,7 +963,11 @@ HttpResponse Transport::finish(Pending pending, Clock::time_point deadline, cons
     bool stale = ex->reused && first && !e.got_response_bytes() && e.kind() == ErrorKind::network &&
                  (s.idempotent || !e.may_have_reached_server());
     bool broken_ahead = s.ahead && first && e.kind() == ErrorKind::network && s.idempotent;
-    if (!(stale || broken_ahead)) throw e;
+    // A deep copy: the exchange (and the error's refcounted message) may be
+    // freed by the leader thread once `ex` goes.
+    if (!(stale || broken_ahead)) {
+      throw TransportError(e.kind(), std::string(e.what()), e.may_have_reached_server(), e.got_response_bytes());
+    }
     eng.drop_idle();
     launch(s, eng, t.opts, t.opened, nullptr);
   }
