@@ -62,6 +62,21 @@ avala::Client Context::make_client(const std::string& api_key, const std::option
 }
 
 
+// Every project, item by item (projects have their own handle type in avala.h).
+void projects_all(avala_client* client, const abi::ListArgs& args, const abi::ItemSink& each) {
+    abi::ListOptions opts(args);
+    avala_project_iter* it = nullptr;
+    avala_error* err = nullptr;
+    abi::check(avala_project_list(&it, client, opts.get(), &err), err);
+    abi::Owned<avala_project_iter, avala_project_iter_free> owned(it);
+    for (;;) {
+        avala_project* p = nullptr;
+        if (abi::check(avala_project_iter_next(&p, owned.get(), &err), err) == AVALA_ITER_END) return;
+        abi::Owned<avala_project, avala_project_free> project(p);
+        each(avala_project_json(project.get()));
+    }
+}
+
 namespace {
 
 using abi::objects;
@@ -77,19 +92,6 @@ consteval std::array<OptionSpec, N + M> concat(const OptionSpec (&a)[N], const O
 
 // ---- projects (their own handle type in avala.h; the same generic commands) ----
 
-void projects_all(avala_client* client, const abi::ListArgs& args, const abi::ItemSink& each) {
-    abi::ListOptions opts(args);
-    avala_project_iter* it = nullptr;
-    avala_error* err = nullptr;
-    abi::check(avala_project_list(&it, client, opts.get(), &err), err);
-    abi::Owned<avala_project_iter, avala_project_iter_free> owned(it);
-    for (;;) {
-        avala_project* p = nullptr;
-        if (abi::check(avala_project_iter_next(&p, owned.get(), &err), err) == AVALA_ITER_END) return;
-        abi::Owned<avala_project, avala_project_free> project(p);
-        each(avala_project_json(project.get()));
-    }
-}
 
 abi::PageInfo projects_page(avala_client* client, const abi::ListArgs& args, const abi::ItemSink& each) {
     abi::ListOptions opts(args);

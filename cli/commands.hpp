@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "abi.hpp"
 #include "args.hpp"
 #include "output.hpp"
 
@@ -49,6 +50,9 @@ private:
 
 // Global options, resources and their commands: the whole command line.
 const CliSpec& cli_spec();
+
+// Every project, item by item, as JSON (`projects list --all`, `status`).
+void projects_all(avala_client* client, const abi::ListArgs& args, const abi::ItemSink& each);
 
 // The top-level commands (status.cpp, configure.cpp).
 int run_status(Context& ctx);

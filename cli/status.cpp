@@ -53,19 +53,7 @@ int run_status(Context& ctx) {
     args.limit = 100;
 
     Counts projects;
-    {
-        abi::ListOptions opts(args);
-        avala_project_iter* it = nullptr;
-        avala_error* err = nullptr;
-        abi::check(avala_project_list(&it, client, opts.get(), &err), err);
-        abi::Owned<avala_project_iter, avala_project_iter_free> owned(it);
-        for (;;) {
-            avala_project* p = nullptr;
-            if (abi::check(avala_project_iter_next(&p, owned.get(), &err), err) == AVALA_ITER_END) break;
-            abi::Owned<avala_project, avala_project_free> project(p);
-            ++projects[status_of(avala_project_json(project.get()))];
-        }
-    }
+    projects_all(client, args, [&](std::string_view json) { ++projects[status_of(json)]; });
     Counts exports;
     abi::list_all<abi::unscoped<avala_export_list>>(client, args,
                                                      [&](std::string_view json) { ++exports[status_of(json)]; });
