@@ -195,3 +195,77 @@ def test_a_multiprocessing_fork_pool_over_a_client_made_before_it(emulator: Emul
         assert results == [0] * 6
         assert _check_own_answers(client, _pool_uids, 1) == 0
     _pool_client = None
+
+
+def test_cancelling_an_asyncio_task_stops_its_request_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server sees the connection close, the task ends cancelled, and
+    asyncio.run() returns without waiting for the 30 s timeout (the executor
+    thread was freed)."""
+    import asyncio
+
+    monkeypatch.setenv("AVALA_ALLOW_INSECURE_BASE_URL", "1")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    url = "http://127.0.0.1:%d/api/v1" % listener.getsockname()[1]
+    accepted = threading.Event()
+    closed_seen = threading.Event()
+
+    def server() -> None:
+        conn, _ = listener.accept()
+        accepted.set()  # the request is in flight; it is never answered
+        conn.settimeout(20)
+        try:
+            while conn.recv(65536):
+                pass
+        except OSError:
+            pass
+        closed_seen.set()  # EOF (or a reset): the client closed the connection
+        conn.close()
+
+    threading.Thread(target=server, daemon=True).start()
+
+    async def main() -> None:
+        async with avala.AsyncClient(api_key="k", base_url=url, timeout=30.0) as client:
+            task = asyncio.ensure_future(client.projects.get("p1"))
+            while not accepted.is_set():
+                await asyncio.sleep(0.01)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+
+    start = time.monotonic()
+    try:
+        asyncio.run(main())
+        took = time.monotonic() - start
+        assert closed_seen.wait(5), "the server never saw the connection close"
+        assert took < 5.0  # asyncio.run() waited for no 30 s call
+    finally:
+        listener.close()
+
+
+def test_cancelling_an_async_for_stops_its_page_fetch(monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    monkeypatch.setenv("AVALA_ALLOW_INSECURE_BASE_URL", "1")
+    s = _Silent()
+    try:
+
+        async def walk() -> None:
+            async with avala.AsyncClient(api_key="k", base_url=s.url, timeout=30.0) as client:
+                async for _ in client.projects.iter():
+                    pass
+
+        async def main() -> None:
+            task = asyncio.ensure_future(walk())
+            while not s.in_flight.is_set():
+                await asyncio.sleep(0.01)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+
+        start = time.monotonic()
+        asyncio.run(main())
+        assert time.monotonic() - start < 5.0
+    finally:
+        s.sock.close()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
 from types import TracebackType
 from typing import Any, Mapping, Optional, Type
 
 from avala._client import Client, RateLimitInfo
+from avala.resources._base import run_cancellable
 from avala.resources.agents import AsyncAgents
 from avala.resources.datasets import AsyncDatasets
 from avala.resources.exports import AsyncExports
@@ -24,9 +24,11 @@ class AsyncClient:
 
     Each blocking call runs in the event loop's default executor (a thread
     pool; the GIL is released during I/O), so the loop is never blocked.
-    Cancelling an awaiting task does not interrupt a request already sent; it
-    finishes in its thread and its result is dropped. With ``rate_limit=True``
-    a call waiting for the rate-limit window holds an executor thread, not the loop.
+    Cancelling an awaiting task stops its request at once — the request in
+    flight, a retry's backoff, an export poll: the connection is closed and
+    the executor thread is free again (each call carries a cancel handle of
+    its own, fired on cancellation). With ``rate_limit=True`` a call waiting
+    for the rate-limit window holds an executor thread, not the loop.
     """
 
     def __init__(
@@ -67,9 +69,8 @@ class AsyncClient:
         json: Any = None,
     ) -> Any:
         """See :meth:`avala.Client.request`."""
-        loop = asyncio.get_running_loop()
         call = functools.partial(self._client.request, method, path, params=params, json=json)
-        return await loop.run_in_executor(None, call)
+        return await run_cancellable(call)
 
     async def close(self) -> None:
         self._client.close()

@@ -137,6 +137,21 @@ int py_interrupt(void*) noexcept {
   return verdict;
 }
 
+// ---- asyncio cancellation ---------------------------------------------------
+// A call made in a cancel scope (AsyncClient runs each call in one, on an
+// executor thread) goes through a client derived with that scope's cancel
+// handle: cancelling the awaiting task fires it, and the call stops at once,
+// its connection closed, instead of running on in its thread.
+struct Cancel {
+  std::shared_ptr<avala_cancel> handle;
+  Cancel() {
+    avala_cancel* c = nullptr;
+    if (avala_cancel_new(&c, nullptr) != AVALA_OK) throw std::runtime_error("cannot make a cancel handle");
+    handle.reset(c, avala_cancel_free);
+  }
+};
+thread_local std::shared_ptr<avala_cancel> t_scope_cancel;
+
 // Throws the Python error for a negative status. GIL held. A signal
 // handler's exception caught during the call wins: Ctrl-C stays a
 // KeyboardInterrupt, even when the call happened to finish anyway.
@@ -1193,9 +1208,18 @@ class Client {
   }
 
  private:
+  // The handle a call uses: this client's, or in a cancel scope one derived
+  // with the scope's cancel handle (iterators made there keep it).
   ClientRef get() const {
     if (!client_) throw std::runtime_error("the client is closed");
-    return client_;
+    if (!t_scope_cancel) return client_;
+    avala_call_options co = AVALA_CALL_OPTIONS_INIT;
+    co.cancel = t_scope_cancel.get();
+    co.interrupt = &py_interrupt;
+    avala_client* derived = nullptr;
+    ErrorSlot slot;
+    check(avala_client_derive(&derived, client_.get(), &co, &slot.raw), slot);
+    return ClientRef(derived, avala_client_free);
   }
 
   // Runs a call that answers one object, with the GIL released. Arguments
@@ -1274,6 +1298,17 @@ PYBIND11_MODULE(_avala, m) {
       .def_property_readonly("status", &Response::status)
       .def_property_readonly("body", &Response::body)
       .def("header", &Response::header, py::arg("name"));
+
+  py::class_<Cancel>(m, "Cancel")
+      .def(py::init<>())
+      .def("fire", [](Cancel& c) { avala_cancel_fire(c.handle.get()); })
+      .def("reset", [](Cancel& c) { avala_cancel_reset(c.handle.get()); })
+      .def_property_readonly("fired", [](const Cancel& c) { return avala_cancel_fired(c.handle.get()) == 1; });
+  m.def(
+      "_set_thread_cancel",
+      [](const Cancel* c) { t_scope_cancel = c != nullptr ? c->handle : nullptr; },
+      py::arg("cancel").none(true),
+      "Makes the calls of this thread carry `cancel` (None: none); see avala.resources._base.cancel_scope.");
 
   py::class_<Client>(m, "Client")
       .def(py::init<const std::optional<std::string>&, const std::optional<std::string>&, int64_t, int32_t,

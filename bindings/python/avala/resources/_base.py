@@ -9,6 +9,7 @@ checked and built in exactly one place.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
 from typing import (
@@ -127,12 +128,56 @@ class ModelIterator(_avala.Batches, Iterator[M]):
         return self._native.take(self._batch, self._model)
 
 
+AI = TypeVar("AI", bound="AsyncModelIterator[Any]")
+
+
+@contextlib.contextmanager
+def cancel_scope(cancel: _avala.Cancel) -> Iterator[None]:
+    """The calls this thread makes inside carry ``cancel``: firing it stops
+    them at once (their connection closed). Iterators made inside keep it."""
+    _avala._set_thread_cancel(cancel)
+    try:
+        yield
+    finally:
+        _avala._set_thread_cancel(None)
+
+
+async def run_cancellable(call: Callable[[], R]) -> R:
+    """Runs ``call`` in the event loop's default executor, in a cancel scope
+    of its own: cancelling the awaiting task stops the request (or backoff,
+    or export poll) in flight at once, and frees its thread."""
+    loop = asyncio.get_running_loop()
+    cancel = _avala.Cancel()
+
+    def scoped() -> R:
+        with cancel_scope(cancel):
+            return call()
+
+    try:
+        return await loop.run_in_executor(None, scoped)
+    except asyncio.CancelledError:
+        cancel.fire()
+        raise
+
+
+def async_iter(cls: Callable[[Any, _avala.Cancel], AI], make: Callable[[], Any]) -> AI:
+    """An async iterator (``cls``) over the ModelIterator ``make`` returns,
+    whose page fetches stop when the iterating task is cancelled."""
+    cancel = _avala.Cancel()
+    with cancel_scope(cancel):
+        sync = make()  # the native iterator is made here, carrying `cancel`
+    return cls(sync, cancel)
+
+
 class AsyncModelIterator(AsyncIterator[M]):
     """``async for`` over every item; pages are fetched in the event loop's
-    default executor, so the loop is never blocked. Wraps a ModelIterator."""
+    default executor, so the loop is never blocked. Wraps a ModelIterator.
+    Cancelling the task during a page fetch stops it at once (the iterator
+    is then over)."""
 
-    def __init__(self, sync: ModelIterator[M]) -> None:
+    def __init__(self, sync: ModelIterator[M], cancel: Optional[_avala.Cancel] = None) -> None:
         self._sync = sync
+        self._cancel = cancel
 
     def __aiter__(self) -> AsyncModelIterator[M]:
         return self
@@ -143,7 +188,12 @@ class AsyncModelIterator(AsyncIterator[M]):
         if item is not None:
             return item
         loop = asyncio.get_running_loop()
-        item = sync._set(await loop.run_in_executor(None, sync._refill))
+        try:
+            item = sync._set(await loop.run_in_executor(None, sync._refill))
+        except asyncio.CancelledError:
+            if self._cancel is not None:
+                self._cancel.fire()
+            raise
         if item is None:
             raise StopAsyncIteration
         return item
@@ -218,8 +268,7 @@ class AsyncResource(Generic[S]):
         self._sync = sync
 
     async def _run(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> R:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(None, functools.partial(fn, *args, **kwargs))
+        return await run_cancellable(functools.partial(fn, *args, **kwargs))
 
     def __repr__(self) -> str:
         return f"<{type(self).__module__}.{type(self).__name__}>"

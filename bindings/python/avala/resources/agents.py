@@ -6,7 +6,7 @@ import json
 from typing import Any, Dict, List, Optional
 
 from avala._pagination import CursorPage
-from avala.resources._base import AsyncModelIterator, AsyncResource, ModelIterator, SyncResource, body, check_uid
+from avala.resources._base import AsyncModelIterator, AsyncResource, ModelIterator, SyncResource, body, check_uid, async_iter
 from avala.types.agent import Agent, AgentExecution
 
 __all__ = ["Agents", "AsyncAgents"]
@@ -161,9 +161,9 @@ class AsyncAgents(AsyncResource[Agents]):
         return await self._run(self._sync.test, uid)
 
     def iter(self, *, limit: Optional[int] = None, cursor: Optional[str] = None) -> AsyncModelIterator[Agent]:
-        return AsyncModelIterator(self._sync.iter(limit=limit, cursor=cursor))
+        return async_iter(AsyncModelIterator, lambda: self._sync.iter(limit=limit, cursor=cursor))
 
     def iter_executions(
         self, uid: str, *, limit: Optional[int] = None, cursor: Optional[str] = None
     ) -> AsyncModelIterator[AgentExecution]:
-        return AsyncModelIterator(self._sync.iter_executions(uid, limit=limit, cursor=cursor))
+        return async_iter(AsyncModelIterator, lambda: self._sync.iter_executions(uid, limit=limit, cursor=cursor))

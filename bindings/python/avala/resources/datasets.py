@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from avala._pagination import CursorPage
-from avala.resources._base import AsyncModelIterator, AsyncResource, ModelIterator, SyncResource, filters
+from avala.resources._base import AsyncModelIterator, AsyncResource, ModelIterator, SyncResource, filters, async_iter
 from avala.types.dataset import Dataset
 
 __all__ = ["Datasets", "AsyncDatasets"]
@@ -81,8 +81,9 @@ class AsyncDatasets(AsyncResource[Datasets]):
         limit: Optional[int] = None,
         cursor: Optional[str] = None,
     ) -> AsyncModelIterator[Dataset]:
-        return AsyncModelIterator(
-            self._sync.iter(
+        return async_iter(
+            AsyncModelIterator,
+            lambda: self._sync.iter(
                 data_type=data_type, name=name, status=status, visibility=visibility, limit=limit, cursor=cursor
-            )
+            ),
         )

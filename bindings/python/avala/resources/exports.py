@@ -9,7 +9,7 @@ from typing import Any, Callable, Optional, Tuple
 
 from avala._pagination import CursorPage
 from avala.errors import InvalidArgumentError
-from avala.resources._base import AsyncModelIterator, AsyncResource, ModelIterator, SyncResource, check_str, check_uid
+from avala.resources._base import AsyncModelIterator, AsyncResource, ModelIterator, SyncResource, check_str, check_uid, async_iter
 from avala.types.export import Export
 
 __all__ = ["Exports", "AsyncExports", "ProgressCallback"]
@@ -106,7 +106,7 @@ class AsyncExports(AsyncResource[Exports]):
         return await self._run(self._sync.get, uid)
 
     def iter(self, *, limit: Optional[int] = None, cursor: Optional[str] = None) -> AsyncModelIterator[Export]:
-        return AsyncModelIterator(self._sync.iter(limit=limit, cursor=cursor))
+        return async_iter(AsyncModelIterator, lambda: self._sync.iter(limit=limit, cursor=cursor))
 
     async def wait(
         self,

@@ -8,6 +8,7 @@ from avala._pagination import CursorPage
 from avala.resources._base import (
     SERVER_DEFAULT_PAGE,
     AsyncModelIterator,
+    async_iter,
     AsyncResource,
     ModelIterator,
     SyncResource,
@@ -72,4 +73,4 @@ class AsyncProjects(AsyncResource[Projects]):
 
     def iter(self, *, limit: Optional[int] = None, cursor: Optional[str] = None) -> AsyncProjectIterator:
         """``async for project in client.projects.iter(): ...`` (creating it sends nothing)."""
-        return AsyncProjectIterator(self._sync.iter(limit=limit, cursor=cursor))
+        return async_iter(AsyncProjectIterator, lambda: self._sync.iter(limit=limit, cursor=cursor))

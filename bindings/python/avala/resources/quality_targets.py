@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import List, Optional
 
 from avala._pagination import CursorPage
-from avala.resources._base import AsyncModelIterator, AsyncResource, ModelIterator, SyncResource, body, check_uid
+from avala.resources._base import AsyncModelIterator, AsyncResource, ModelIterator, SyncResource, body, check_uid, async_iter
 from avala.types.quality_target import QualityTarget, QualityTargetEvaluation
 
 __all__ = ["QualityTargets", "AsyncQualityTargets"]
@@ -167,4 +167,4 @@ class AsyncQualityTargets(AsyncResource[QualityTargets]):
     def iter(
         self, project_uid: str, *, limit: Optional[int] = None, cursor: Optional[str] = None
     ) -> AsyncModelIterator[QualityTarget]:
-        return AsyncModelIterator(self._sync.iter(project_uid, limit=limit, cursor=cursor))
+        return async_iter(AsyncModelIterator, lambda: self._sync.iter(project_uid, limit=limit, cursor=cursor))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from avala._pagination import CursorPage
-from avala.resources._base import AsyncModelIterator, AsyncResource, ModelIterator, SyncResource, filters
+from avala.resources._base import AsyncModelIterator, AsyncResource, ModelIterator, SyncResource, filters, async_iter
 from avala.types.task import Task
 
 __all__ = ["Tasks", "AsyncTasks"]
@@ -66,4 +66,4 @@ class AsyncTasks(AsyncResource[Tasks]):
         limit: Optional[int] = None,
         cursor: Optional[str] = None,
     ) -> AsyncModelIterator[Task]:
-        return AsyncModelIterator(self._sync.iter(project=project, status=status, limit=limit, cursor=cursor))
+        return async_iter(AsyncModelIterator, lambda: self._sync.iter(project=project, status=status, limit=limit, cursor=cursor))
