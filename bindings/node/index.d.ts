@@ -30,7 +30,12 @@ export interface CursorPage<T> {
   hasMore: boolean;
 }
 
-export interface ListOptions {
+/** Options every call takes: `signal` aborts it (it rejects with the signal's reason, an AbortError). */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface ListOptions extends CallOptions {
   /** Page size; the server's default (100) when omitted. */
   limit?: number;
   /** A nextCursor (or previousCursor) from an earlier page. */
@@ -189,7 +194,7 @@ export interface WaitOptions {
 export interface ProjectsResource {
   list(options?: ListOptions): Promise<CursorPage<Project>>;
   iter(options?: ListOptions): ItemIterator<Project>;
-  get(uid: string): Promise<Project>;
+  get(uid: string, call?: CallOptions): Promise<Project>;
 }
 
 export interface TaskListOptions extends ListOptions {
@@ -199,14 +204,14 @@ export interface TaskListOptions extends ListOptions {
 export interface TasksResource {
   list(options?: TaskListOptions): Promise<CursorPage<Task>>;
   iter(options?: TaskListOptions): ItemIterator<Task>;
-  get(uid: string): Promise<Task>;
+  get(uid: string, call?: CallOptions): Promise<Task>;
 }
 
 export interface ExportsResource {
   list(options?: ListOptions): Promise<CursorPage<Export>>;
   iter(options?: ListOptions): ItemIterator<Export>;
-  create(options: { project: string; dataset?: undefined } | { dataset: string; project?: undefined }): Promise<Export>;
-  get(uid: string): Promise<Export>;
+  create(options: { project: string; dataset?: undefined } | { dataset: string; project?: undefined }, call?: CallOptions): Promise<Export>;
+  get(uid: string, call?: CallOptions): Promise<Export>;
   /** Polls get(uid) until the status is "exported" or "failed" (a failed export resolves; check its status). */
   wait(uid: string, options?: WaitOptions): Promise<Export>;
 }
@@ -214,23 +219,23 @@ export interface ExportsResource {
 export interface AgentsResource {
   list(options?: ListOptions): Promise<CursorPage<Agent>>;
   iter(options?: ListOptions): ItemIterator<Agent>;
-  get(uid: string): Promise<Agent>;
-  create(options: CreateAgentOptions): Promise<Agent>;
-  update(uid: string, options: UpdateAgentOptions): Promise<Agent>;
-  delete(uid: string): Promise<void>;
+  get(uid: string, call?: CallOptions): Promise<Agent>;
+  create(options: CreateAgentOptions, call?: CallOptions): Promise<Agent>;
+  update(uid: string, options: UpdateAgentOptions, call?: CallOptions): Promise<Agent>;
+  delete(uid: string, call?: CallOptions): Promise<void>;
   listExecutions(uid: string, options?: ListOptions): Promise<CursorPage<AgentExecution>>;
   iterExecutions(uid: string, options?: ListOptions): ItemIterator<AgentExecution>;
-  test(uid: string): Promise<{ success: boolean; [field: string]: unknown }>;
+  test(uid: string, call?: CallOptions): Promise<{ success: boolean; [field: string]: unknown }>;
 }
 
 export interface QualityTargetsResource {
   list(projectUid: string, options?: ListOptions): Promise<CursorPage<QualityTarget>>;
   iter(projectUid: string, options?: ListOptions): ItemIterator<QualityTarget>;
-  get(projectUid: string, uid: string): Promise<QualityTarget>;
-  create(projectUid: string, options: CreateQualityTargetOptions): Promise<QualityTarget>;
-  update(projectUid: string, uid: string, options: UpdateQualityTargetOptions): Promise<QualityTarget>;
-  delete(projectUid: string, uid: string): Promise<void>;
-  evaluate(projectUid: string): Promise<QualityTargetEvaluation[]>;
+  get(projectUid: string, uid: string, call?: CallOptions): Promise<QualityTarget>;
+  create(projectUid: string, options: CreateQualityTargetOptions, call?: CallOptions): Promise<QualityTarget>;
+  update(projectUid: string, uid: string, options: UpdateQualityTargetOptions, call?: CallOptions): Promise<QualityTarget>;
+  delete(projectUid: string, uid: string, call?: CallOptions): Promise<void>;
+  evaluate(projectUid: string, call?: CallOptions): Promise<QualityTargetEvaluation[]>;
 }
 
 export interface DatasetListOptions extends ListOptions {
@@ -242,7 +247,7 @@ export interface DatasetListOptions extends ListOptions {
 export interface DatasetsResource {
   list(options?: DatasetListOptions): Promise<CursorPage<Dataset>>;
   iter(options?: DatasetListOptions): ItemIterator<Dataset>;
-  get(uid: string): Promise<Dataset>;
+  get(uid: string, call?: CallOptions): Promise<Dataset>;
 }
 
 export declare class Avala {
@@ -258,7 +263,7 @@ export declare class Avala {
   /** X-RateLimit-* of the last response. */
   readonly rateLimitInfo: RateLimitInfo;
   /** Any endpoint, relative to the base URL; resolves to the parsed JSON answer. */
-  request<T = unknown>(method: string, path: string, options?: { params?: Record<string, string | number | boolean>; json?: unknown }): Promise<T>;
+  request<T = unknown>(method: string, path: string, options?: { params?: Record<string, string | number | boolean>; json?: unknown; signal?: AbortSignal }): Promise<T>;
   /** Frees the native client once calls in flight finish; later calls reject. */
   close(): void;
 }

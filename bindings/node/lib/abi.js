@@ -62,7 +62,7 @@ function libraryCandidates(env = process.env, packageDir = PACKAGE_DIR) {
 // Opaque handles: the C structs are never looked into. Each pointer type is
 // named so prototypes below read like avala.h.
 const OPAQUE = ['avala_error', 'avala_client', 'avala_response', 'avala_project', 'avala_project_page',
-  'avala_project_iter', 'avala_object', 'avala_page', 'avala_iter'];
+  'avala_project_iter', 'avala_object', 'avala_page', 'avala_iter', 'avala_cancel'];
 
 // avala.h, function by function. `_Out_ T **out` comes back in a one-element
 // array; every `const char *` result is borrowed and koffi copies it into a
@@ -86,6 +86,10 @@ const PROTOTYPES = [
   'int avala_client_options_init(_Out_ avala_client_options *opts, uint32_t version)',
   'int avala_client_new(_Out_ avala_client **out, const avala_client_options *opts, _Out_ avala_error **err)',
   'void avala_client_free(avala_client *client)',
+  'int avala_cancel_new(_Out_ avala_cancel **out, _Out_ avala_error **err)',
+  'void avala_cancel_free(avala_cancel *cancel)',
+  'void avala_cancel_fire(avala_cancel *cancel)',
+  'int avala_client_derive(_Out_ avala_client **out, avala_client *client, const avala_call_options *opts, _Out_ avala_error **err)',
   'const char *avala_client_base_url(const avala_client *client)',
   'int avala_client_rate_limit(_Out_ avala_rate_limit *out, const avala_client *client)',
 
@@ -192,6 +196,13 @@ function declareTypes() {
     limit: 'int32_t',
     cursor: 'const char *',
     filters: 'const char **', // v2: name, value, ..., NULL (a JS array ending in null)
+  });
+  koffi.struct('avala_call_options', {
+    version: 'uint32_t',
+    cancel: 'avala_cancel *',
+    interrupt: 'void *', // a callback pointer; Node passes none
+    interrupt_payload: 'void *',
+    interrupt_interval_ms: 'int64_t',
   });
   koffi.struct('avala_wait_options', { version: 'uint32_t', interval_ms: 'int64_t', timeout_ms: 'int64_t' });
   koffi.struct('avala_rate_limit', { limit: 'int64_t', remaining: 'int64_t', reset: 'int64_t' });

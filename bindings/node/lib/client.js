@@ -80,7 +80,7 @@ class Avala {
    * `path` is relative to the base URL. Resolves to the parsed JSON answer
    * (undefined when empty); an HTTP error rejects like every other call.
    */
-  async request(method, path, { params, json } = {}) {
+  async request(method, path, { params, json, signal } = {}) {
     if (typeof method !== 'string' || typeof path !== 'string') throw invalidArgument('request(method, path) takes two strings');
     cString(method, 'method');
     let target = cString(path, 'path');
@@ -91,7 +91,7 @@ class Avala {
     }
     const body = json === undefined ? null : JSON.stringify(json);
     const fn = abi().fn;
-    const resp = await this[NATIVE].use((client) => callAsync(fn.avala_request, true, [client, method, target, body]));
+    const resp = await this[NATIVE].use((client) => callAsync(fn.avala_request, true, [client, method, target, body], signal));
     try {
       const text = fn.avala_response_body(resp, null);
       if (!text) return undefined;

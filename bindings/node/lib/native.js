@@ -34,11 +34,61 @@ function release() {
 }
 
 /**
+ * A client handle for calls an AbortSignal may stop: derived from `client`
+ * with a cancel handle of its own (avala_client_derive), which the signal's
+ * abort fires — the call in flight stops at once, its connection closed, and
+ * its worker thread is free again. dispose() frees both once the calls are over.
+ */
+function abortable(client, signal) {
+  const fn = abi().fn;
+  const cancel = callSync(fn.avala_cancel_new, true, []);
+  let derived;
+  try {
+    derived = callSync(fn.avala_client_derive, true, [client, {
+      version: 1, cancel, interrupt: null, interrupt_payload: null, interrupt_interval_ms: 0,
+    }]);
+  } catch (e) {
+    fn.avala_cancel_free(cancel);
+    throw e;
+  }
+  const onAbort = () => fn.avala_cancel_fire(cancel);
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) onAbort();
+  return {
+    client: derived,
+    dispose() {
+      signal.removeEventListener('abort', onAbort);
+      fn.avala_client_free(derived);
+      fn.avala_cancel_free(cancel);
+    },
+  };
+}
+
+/** The rejection for a call stopped by its signal: the signal's reason (an AbortError by default). */
+function abortReason(signal) {
+  return signal.reason ?? Object.assign(new Error('This operation was aborted'), { name: 'AbortError' });
+}
+
+/**
  * Runs `fn(out, ...args, err)` (or `fn(...args, err)` when `hasOut` is false)
  * on a worker thread. Resolves to *out (or the status code); rejects with the
- * converted libavala error.
+ * converted libavala error. With `signal` (an AbortSignal), args[0] is the
+ * client: the call goes through an abortable handle, and an abort rejects
+ * with the signal's reason.
  */
-async function callAsync(fn, hasOut, args) {
+async function callAsync(fn, hasOut, args, signal) {
+  if (signal) {
+    if (signal.aborted) throw abortReason(signal);
+    const handle = abortable(args[0], signal);
+    try {
+      return await callAsync(fn, hasOut, [handle.client, ...args.slice(1)]);
+    } catch (e) {
+      if (signal.aborted) throw abortReason(signal);
+      throw e;
+    } finally {
+      handle.dispose();
+    }
+  }
   await acquire();
   try {
     return await new Promise((resolve, reject) => {
@@ -110,4 +160,4 @@ class NativeClient {
 const clientRegistry = new FinalizationRegistry((native) => native.close());
 const handleRegistry = new FinalizationRegistry(({ free, ptr }) => free(ptr));
 
-module.exports = { callAsync, callSync, NativeClient, clientRegistry, handleRegistry };
+module.exports = { callAsync, callSync, abortable, abortReason, NativeClient, clientRegistry, handleRegistry };

@@ -6,7 +6,7 @@
 // accessors under different prefixes, so one table row describes each.
 
 const { abi } = require('./abi');
-const { callAsync, handleRegistry } = require('./native');
+const { callAsync, abortReason, handleRegistry } = require('./native');
 
 const FAMILIES = {
   project: { page: 'avala_project_page', item: 'avala_project', iter: 'avala_project_iter' },
@@ -62,10 +62,12 @@ function takePage(family, ptr) {
  * close(), or — as a safety net — when the iterator is garbage-collected.
  */
 class ItemIterator {
-  constructor(family, ptr, owner) {
+  constructor(family, ptr, owner, abortHandle = null, signal = undefined) {
     this._family = family;
     this._ptr = ptr;
     this._owner = owner; // keeps the client (and so its resources) alive while iterating
+    this._abort = abortHandle; // an abortable client handle (native.abortable), disposed on release
+    this._signal = signal;
     this._tail = Promise.resolve();
     this._free = abi().fn[`${family.iter}_free`];
     handleRegistry.register(this, { free: this._free, ptr }, this);
@@ -96,7 +98,7 @@ class ItemIterator {
         item = await callAsync(abi().fn[`${this._family.iter}_next`], true, [this._ptr]);
       } catch (e) {
         this._release();
-        throw e;
+        throw this._signal?.aborted ? abortReason(this._signal) : e;
       }
       if (item === null) { // AVALA_ITER_END
         this._release();
@@ -125,6 +127,8 @@ class ItemIterator {
     this._ptr = null;
     handleRegistry.unregister(this);
     this._free(ptr);
+    this._abort?.dispose();
+    this._abort = null;
   }
 }
 

@@ -10,7 +10,7 @@
 
 const { abi } = require('./abi');
 const { invalidArgument, cString, APITimeoutError } = require('./errors');
-const { callAsync, callSync } = require('./native');
+const { callAsync, callSync, abortable } = require('./native');
 const { FAMILIES, takeItem, takePage, ItemIterator } = require('./pagination');
 
 const NATIVE = Symbol.for('avala.native');
@@ -119,6 +119,20 @@ function cArgs(params, args) {
   return params.flatMap((convert, i) => convert(args[i]));
 }
 
+/**
+ * The AbortSignal of a call: in a trailing `{ signal }` after the row's
+ * arguments, or (lists) in the list options themselves.
+ */
+function signalOf(row, args) {
+  const options = [args[row.params.length], row.type === 'paged' ? args[row.params.length - 1] : undefined];
+  for (const o of options) {
+    if (o === null || typeof o !== 'object' || o.signal === undefined || o.signal === null) continue;
+    if (!(o.signal instanceof AbortSignal)) throw invalidArgument('signal must be an AbortSignal');
+    return o.signal;
+  }
+  return undefined;
+}
+
 function methodsOf(family, row) {
   const fn = () => abi().fn;
   if (row.type === 'call') {
@@ -126,7 +140,8 @@ function methodsOf(family, row) {
     return {
       async [row.name](...args) {
         const c = cArgs(row.params, args);
-        const out = await this[NATIVE].use((client) => callAsync(fn()[row.c], hasOut, [client, ...c]));
+        const signal = signalOf(row, args);
+        const out = await this[NATIVE].use((client) => callAsync(fn()[row.c], hasOut, [client, ...c], signal));
         if (row.returns === 'object') return takeItem(family, out);
         if (row.returns === 'array') return takePage(family, out).items;
         return undefined;
@@ -136,14 +151,26 @@ function methodsOf(family, row) {
   return {
     async [row.name](...args) {
       const c = cArgs(row.params, args);
-      const page = await this[NATIVE].use((client) => callAsync(fn()[`${row.c}_page`], true, [client, ...c]));
+      const signal = signalOf(row, args);
+      const page = await this[NATIVE].use((client) => callAsync(fn()[`${row.c}_page`], true, [client, ...c], signal));
       return takePage(family, page);
     },
     [row.iterName](...args) {
       const c = cArgs(row.params, args);
-      // Creating the iterator sends nothing: pages are fetched by next().
-      const it = this[NATIVE].useSync((client) => callSync(fn()[row.c], true, [client, ...c]));
-      return new ItemIterator(family, it, this);
+      const signal = signalOf(row, args);
+      // Creating the iterator sends nothing: pages are fetched by next(). With
+      // a signal, the iterator is made through an abortable handle, kept until
+      // the iterator is released.
+      return this[NATIVE].useSync((client) => {
+        const handle = signal ? abortable(client, signal) : null;
+        try {
+          const it = callSync(fn()[row.c], true, [handle ? handle.client : client, ...c]);
+          return new ItemIterator(family, it, this, handle, signal);
+        } catch (e) {
+          handle?.dispose();
+          throw e;
+        }
+      });
     },
   };
 }
@@ -180,7 +207,7 @@ const extras = {
       const deadline = start + limit;
       for (;;) {
         if (signal?.aborted) throw signal.reason;
-        const exp = await this.get(uid);
+        const exp = await this.get(uid, { signal });
         if (onProgress) onProgress(exp, (performance.now() - start) / 1000);
         if (exp.status === 'exported' || exp.status === 'failed') return exp;
         const now = performance.now();

@@ -46,3 +46,13 @@ async function main(): Promise<void> {
   await avala.agents.create({ events: [] });
 }
 void main;
+
+// AbortSignal on calls and lists (CallOptions).
+async function abortable(avala: Named): Promise<void> {
+  const ac = new AbortController();
+  await avala.projects.get('p', { signal: ac.signal });
+  await avala.tasks.list({ project: 'p', signal: ac.signal });
+  for await (const t of avala.tasks.iter({ signal: ac.signal })) void t;
+  await avala.request('GET', '/tasks/', { signal: ac.signal });
+}
+void abortable;
