@@ -797,9 +797,15 @@ struct Transport::Pending::State {
   std::shared_ptr<Exchange> ex;
 
   ~State() {
-    // An answer nobody will read: close its connection (on the engine). A
-    // request inherited over fork() is left alone.
-    if (!ex || ex->done.load() || generation != avala::generation()) return;
+    // A request inherited over fork() is left alone, and so is its
+    // exchange: destroying its socket would take the descriptor out of the
+    // epoll instance the parent still uses.
+    if (ex && generation != avala::generation()) {
+      (void)new std::shared_ptr<Exchange>(std::move(ex));  // leaked on purpose
+      return;
+    }
+    // An answer nobody will read: close its connection (on the engine).
+    if (!ex || ex->done.load()) return;
     try {
       engine->run([ex = std::move(ex)] {
         ex->abort(TransportError(ErrorKind::cancelled, "request dropped unread", true, false));
@@ -883,6 +889,9 @@ static Engine::Woke direct_wait(Engine& eng, const std::shared_ptr<Exchange>& ex
       return Woke::other;
     }
     if (r <= 0) continue;  // a signal, or the time to look at the clock
+    if (token != nullptr && fds[2].revents != 0 && !token->fired()) {
+      fds[2].fd = -1;  // readable but not fired here: fired in a forked process that shares the eventfd
+    }
     if (fds[1].revents != 0) {
       std::uint64_t drained;
       while (::read(eng.poke_fd, &drained, sizeof drained) > 0) {
@@ -931,8 +940,9 @@ HttpResponse Transport::finish(Pending pending, Clock::time_point deadline, cons
   Impl& t = *impl_;
   auto& s = *pending.state_;
   if (s.generation != generation()) {
-    // Started before fork() in the parent: send it again from this process.
-    s.ex.reset();
+    // Started before fork() in the parent: send it again from this process
+    // (the inherited exchange is leaked, never destroyed: see ~State).
+    (void)new std::shared_ptr<Exchange>(std::move(s.ex));
     launch(s, t.engine(), t.opts, t.opened, t.engine().take_idle(!s.idempotent));
   }
   for (bool first = true;; first = false) {

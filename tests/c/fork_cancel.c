@@ -1,8 +1,9 @@
 /*
  * Real process shapes, in C11 against the installed avala.h:
  *  1. fork(): a client used (its pool warm) before fork() is used by parent
- *     and child at once; each gets only the answers to its own requests, and
- *     the child exits normally.
+ *     and child at once; each gets only the answers to its own requests, each
+ *     finishes a walk that was under way (a page read ahead) at fork, and the
+ *     child exits normally.
  *  2. A cancel handle fired from a SIGALRM handler stops a get to a server
  *     that never answers (a listening socket nobody accepts on).
  *  3. Freeing the client handles while a call runs on another thread, then
@@ -61,6 +62,21 @@ static int get_loop(avala_client *client, char uids[][64], int n, int salt) {
   return bad;
 }
 
+/* Items left in `it`, or (it NULL) all projects of `client`. */
+static size_t count_all(avala_client *client, avala_project_iter *it) {
+  avala_project_iter *own = NULL;
+  if (it == NULL && avala_project_list(&own, client, NULL, NULL) != AVALA_OK) return 0;
+  avala_project *p = NULL;
+  size_t n = 0;
+  int rc;
+  while ((rc = avala_project_iter_next(&p, it ? it : own, NULL)) == AVALA_OK) {
+    ++n;
+    avala_project_free(p);
+  }
+  avala_project_iter_free(own);
+  return rc == AVALA_ITER_END ? n : 0;
+}
+
 static void fork_case(void) {
   avala_client *client = NULL;
   avala_error *err = NULL;
@@ -88,16 +104,31 @@ static void fork_case(void) {
   avala_project_page_free(page);
   CHECK(get_loop(client, uids, n, 0) == 0);
 
+  /* A walk under way at fork(): its next page is already requested (read
+   * ahead) on a connection both processes hold. Each finishes the walk. */
+  size_t total = count_all(client, NULL);
+  avala_project_iter *walk = NULL;
+  avala_list_options small = AVALA_LIST_OPTIONS_INIT;
+  small.limit = 7;
+  avala_project *first = NULL;
+  CHECK(avala_project_list(&walk, client, &small, NULL) == AVALA_OK);
+  CHECK(avala_project_iter_next(&first, walk, NULL) == AVALA_OK);
+  avala_project_free(first);
+
   fflush(NULL);
   pid_t child = fork();
   if (child == 0) {
     int bad = get_loop(client, uids, n, 3);
+    if (count_all(NULL, walk) + 1 != total) ++bad;
+    avala_project_iter_free(walk);
     avala_client_free(client);
     _exit(bad == 0 ? 0 : 1);
   }
   CHECK(child > 0);
   int parent_bad = get_loop(client, uids, n, 5);
   CHECK(parent_bad == 0);
+  CHECK(count_all(NULL, walk) + 1 == total);
+  avala_project_iter_free(walk);
 
   /* The child must exit by itself, normally; a hang is a failure, not a stuck test. */
   int status = 0;
