@@ -68,11 +68,11 @@ struct Client::Impl {
 
   // Writes the first attempt of a request (its rate-limit budget already taken).
   Client::Pending begin(std::string_view method, std::string target, std::optional<std::string> body,
-                        Clock::time_point deadline, const CallContext* ctx, bool ahead = false) {
+                        Clock::time_point deadline, bool ahead = false) {
     Client::Pending p{HttpRequest{std::string(method), std::move(target), headers, std::move(body)}, {},
                       deadline, ahead};
     if (p.request.body) p.request.headers.emplace_back("Content-Type", "application/json");
-    p.first_attempt = transport.start(p.request, p.deadline, ahead, ctx);
+    p.first_attempt = transport.start(p.request, ahead);
     return p;
   }
 
@@ -163,14 +163,14 @@ HttpResponse Client::send(std::string_view method, std::string target, std::opti
   Impl& s = *impl_;
   auto deadline = s.deadline();
   s.take_budget(deadline, ctx_.get());
-  return finish(s.begin(method, std::move(target), std::move(body), deadline, ctx_.get()));
+  return finish(s.begin(method, std::move(target), std::move(body), deadline));
 }
 
 std::optional<Client::Pending> Client::try_start_get(std::string target) const {
   Impl& s = *impl_;
   if (!s.transport.has_idle()) return std::nullopt;  // checked first, so a budget is rarely spent for nothing
   if (s.limiter && !s.limiter->try_acquire()) return std::nullopt;
-  Pending p = s.begin("GET", std::move(target), std::nullopt, s.deadline(), ctx_.get(), true);
+  Pending p = s.begin("GET", std::move(target), std::nullopt, s.deadline(), true);
   if (!p.first_attempt) return std::nullopt;  // another thread took the idle connection
   return p;
 }

@@ -906,8 +906,7 @@ static Engine::Woke direct_wait(Engine& eng, const std::shared_ptr<Exchange>& ex
   }
 }
 
-Transport::Pending Transport::start(const HttpRequest& r, Clock::time_point /*deadline*/, bool ahead,
-                                    const CallContext* /*ctx*/) {
+Transport::Pending Transport::start(const HttpRequest& r, bool ahead) {
   Impl& t = *impl_;
   Engine& eng = t.engine();
   const bool idempotent = RetryPolicy::idempotent(r.method);
@@ -984,7 +983,7 @@ HttpResponse Transport::finish(Pending pending, Clock::time_point deadline, cons
 }
 
 HttpResponse Transport::send(const HttpRequest& request, Clock::time_point deadline, const CallContext* ctx) {
-  return finish(start(request, deadline, false, ctx), deadline, ctx);
+  return finish(start(request), deadline, ctx);
 }
 
 void Transport::sleep_until(Clock::time_point until, const CallContext* ctx) {

@@ -78,15 +78,18 @@ class Transport {
     std::unique_ptr<State> state_;
   };
 
-  // Takes a connection (or opens one) and writes `request`, before
-  // `deadline`. A transport failure is kept and thrown by finish().
-  // `ahead` marks a request read ahead: it only takes an idle connection
-  // (else nothing is started: an empty Pending), and if its answer breaks
-  // it is sent once more on a fresh connection, since it may have waited
-  // unread long enough for the server to give up on it.
-  Pending start(const HttpRequest& request, Clock::time_point deadline, bool ahead = false,
-                const CallContext* ctx = nullptr);
-  // Reads the answer of a started request, before `deadline`.
+  // Starts `request` on the engine: takes a checked idle connection (or
+  // opens one) and, when this thread may run the engine, writes the request
+  // at once as far as the socket takes it; the rest (connecting, a large
+  // body) goes on while someone waits, within finish()'s deadline. A
+  // transport failure is kept and thrown by finish(). `ahead` marks a
+  // request read ahead: it only takes an idle connection (else nothing is
+  // started: an empty Pending), and if its answer breaks it is sent once
+  // more on a fresh connection, since it may have waited unread long enough
+  // for the server to give up on it.
+  Pending start(const HttpRequest& request, bool ahead = false);
+  // Waits for the answer of a started request (and whatever of the request
+  // is still to be sent), before `deadline`.
   HttpResponse finish(Pending pending, Clock::time_point deadline, const CallContext* ctx = nullptr);
 
   // Sends `request` and reads its answer, before `deadline` (connect, TLS, write, read).
