@@ -308,19 +308,146 @@ AVALA_API void avala_cancel_reset(avala_cancel *cancel);
  */
 typedef int (*avala_interrupt_fn)(void *payload);
 
+/* ---- Asynchronous calls ------------------------------------------------ */
+
+/**
+ * A completion queue: where asynchronous calls deliver their results.
+ *
+ * A client derived with a queue (avala_call_options.queue) is asynchronous:
+ * every call on it that needs the network starts and returns AVALA_PENDING at
+ * once, and its result arrives later, exactly once, as an avala_completion on
+ * the queue — with the derived client's tag, so one derived client per call
+ * (cheap) tells the results apart. A call that needs no network (an iterator
+ * step whose item is already fetched, an argument refused before sending)
+ * returns its result at once, as a blocking call would, and queues nothing.
+ *
+ * The requests run on the client's engine, driven by a thread the library
+ * owns (one per client, started by its first asynchronous call, parked while
+ * none is in flight) or by a thread blocked in a call on the same client. So
+ * one caller thread can keep any number of requests in flight.
+ *
+ * Receive completions in one of three ways, on any thread: block in
+ * avala_queue_poll; watch avala_queue_fd in an event loop and call
+ * avala_queue_poll with timeout 0 when it is readable; or set a notify
+ * callback (avala_queue_set_notify), called on a library thread when the queue
+ * gets a completion after it was found empty.
+ *
+ * Thread-safe. The calls in flight keep the queue alive: freeing it (and the
+ * client) while calls run is defined — they complete, and their results are
+ * freed unread.
+ */
+typedef struct avala_queue avala_queue;
+
+/** The status of a call that started and will complete on its queue. */
+#define AVALA_PENDING 2
+
+/** One finished asynchronous call. Owned by the caller once polled. */
+typedef struct avala_completion {
+  uint64_t tag;        /**< The tag of the derived client the call was made on. */
+  int status;          /**< AVALA_OK, AVALA_ITER_END, or a negative AVALA_E_* code. */
+  /** On AVALA_OK the call's result, owned by the caller, of the type its
+   * function documents under "Async" (an avala_object*, an avala_page*, ...;
+   * NULL for a call with no result, such as a delete); else NULL. */
+  void *result;
+  avala_error *error;  /**< On failure the error, owned by the caller (avala_error_free); else NULL. */
+} avala_completion;
+
+/**
+ * @brief Makes a completion queue.
+ * @param[out] out The queue, owned by the caller (avala_queue_free).
+ * @param[out] out_err On failure a new error owned by the caller; may be NULL.
+ * @return AVALA_OK, AVALA_E_INVALID_ARGUMENT or AVALA_E_NO_MEMORY (no file descriptor left).
+ * @threads Any thread.
+ */
+AVALA_API int avala_queue_new(avala_queue **out, avala_error **out_err);
+
+/**
+ * @brief Gives up the caller's reference to a queue.
+ *
+ * Completions not yet polled are freed (their results and errors with them);
+ * calls still in flight complete and their results are freed unread.
+ * @param queue The queue; NULL does nothing.
+ * @threads Any thread, once no other thread uses @p queue (no poll in progress).
+ */
+AVALA_API void avala_queue_free(avala_queue *queue);
+
+/**
+ * @brief A file descriptor that is readable while completions wait on the queue.
+ *
+ * For event loops (epoll, select, asyncio's add_reader, libuv's uv_poll):
+ * watch it for reading, then call avala_queue_poll with timeout 0 until it
+ * returns 0. Do not read, write or close it; it lives as long as the queue.
+ * @param queue The queue.
+ * @return The descriptor, or -1 for NULL.
+ * @threads Any thread.
+ */
+AVALA_API int avala_queue_fd(const avala_queue *queue);
+
+/** Called by the library when a completion arrives on a queue that was
+ * found empty; see avala_queue_set_notify. */
+typedef void (*avala_notify_fn)(void *payload);
+
+/**
+ * @brief Sets (or clears) the callback told that completions wait.
+ *
+ * The callback runs on a thread the queue owns (started here), never on the
+ * caller's: once a completion arrives after avala_queue_poll found the queue
+ * empty (or after this call, if completions already wait), and again only
+ * after a poll has emptied the queue. It may block (a binding that must hand
+ * the news to its own loop may wait for it) without holding up any request;
+ * it may call avala_queue_poll. This is how runtimes without a way to watch a
+ * file descriptor (Node through koffi) receive completions.
+ * @param queue The queue.
+ * @param fn The callback, or NULL to stop calling one.
+ * @param payload Passed to @p fn as is; the caller keeps it alive until the
+ *        callback is cleared or the queue freed.
+ * @return AVALA_OK or AVALA_E_INVALID_ARGUMENT.
+ * @threads Any thread; clearing waits until a callback in progress has returned
+ *          (unless called from inside it).
+ */
+AVALA_API int avala_queue_set_notify(avala_queue *queue, avala_notify_fn fn, void *payload);
+
+/**
+ * @brief Takes finished calls off the queue.
+ * @param queue The queue.
+ * @param[out] out Room for @p max completions; each one taken is the caller's
+ *             (its result and error included).
+ * @param max How many to take at most (>= 1).
+ * @param timeout_ms How long to wait for the first: 0 not at all, < 0 without limit.
+ * @return How many were taken (0: none arrived in time).
+ * @threads Any thread; several may poll one queue (each completion goes to one).
+ */
+AVALA_API size_t avala_queue_poll(avala_queue *queue, avala_completion *out, size_t max,
+                                  int64_t timeout_ms);
+
+/**
+ * @brief How many calls started on this queue have not yet been taken off it.
+ *
+ * Calls in flight plus completions waiting: 0 means nothing is pending (a
+ * runtime may then let its process exit).
+ * @param queue The queue.
+ * @return The count; 0 for NULL.
+ * @threads Any thread.
+ */
+AVALA_API size_t avala_queue_pending(const avala_queue *queue);
+
 /** Options carried by every call of a derived client. Versioned; fields are
  * only ever appended. NULL / 0 fields mean "none" / the default. */
 typedef struct avala_call_options {
   uint32_t version;                /**< AVALA_CALL_OPTIONS_VERSION. */
   avala_cancel *cancel;            /**< Fired: the calls stop. The client keeps a reference. */
-  avala_interrupt_fn interrupt;    /**< See avala_interrupt_fn; NULL: none. */
+  avala_interrupt_fn interrupt;    /**< See avala_interrupt_fn; NULL: none. Blocking calls only. */
   void *interrupt_payload;         /**< Handed to interrupt; the caller keeps it alive. */
   int64_t interrupt_interval_ms;   /**< How often interrupt is asked; <= 0: 50. */
+  /* version 2 */
+  avala_queue *queue;              /**< Non-NULL: the calls are asynchronous and complete here
+                                        (see avala_queue). The client keeps a reference. */
+  uint64_t tag;                    /**< Given back in each completion of the calls. */
 } avala_call_options;
 /** The version of avala_call_options this header describes. */
-#define AVALA_CALL_OPTIONS_VERSION 1
+#define AVALA_CALL_OPTIONS_VERSION 2
 /** Default call options (nothing carried). */
-#define AVALA_CALL_OPTIONS_INIT { AVALA_CALL_OPTIONS_VERSION, NULL, NULL, NULL, 0 }
+#define AVALA_CALL_OPTIONS_INIT { AVALA_CALL_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, 0 }
 
 /**
  * @brief A new client handle whose calls carry call options.
@@ -358,6 +485,9 @@ typedef struct avala_response avala_response;
  * @param body_json The JSON body, or NULL for none. Copied.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code.
+ * @par Async
+ * On a client with a queue: returns AVALA_PENDING, and the completion's
+ * result is the avala_response* (the caller's).
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_request(avala_response **out, avala_client *client, const char *method,
@@ -494,6 +624,9 @@ AVALA_API int avala_list_options_init(avala_list_options *opts, uint32_t version
  * @param uid The project's uid. Copied.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code.
+ * @par Async
+ * On a client with a queue: returns AVALA_PENDING, and the completion's
+ * result is the avala_project* (the caller's).
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_project_get(avala_project **out, avala_client *client, const char *uid,
@@ -509,6 +642,9 @@ typedef struct avala_project_page avala_project_page;
  * @param opts Limit and cursor; NULL: defaults.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code.
+ * @par Async
+ * On a client with a queue: returns AVALA_PENDING, and the completion's
+ * result is the avala_project_page* (the caller's).
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_project_list_page(avala_project_page **out, avala_client *client,
@@ -556,6 +692,9 @@ typedef struct avala_project_iter avala_project_iter;
  * @param opts Page size, starting cursor; NULL: defaults. Copied.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code.
+ * @par Async
+ * Sends nothing, so it returns at once on any client. The iterator's
+ * steps are asynchronous when the client is (see avala_iter_next).
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_project_list(avala_project_iter **out, avala_client *client,
@@ -569,6 +708,14 @@ AVALA_API int avala_project_list(avala_project_iter **out, avala_client *client,
  * @param it The iterator.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK, AVALA_ITER_END when done, or a negative AVALA_E_* code.
+ * @par Async
+ * On an iterator made from a client with a queue: an item already fetched
+ * is returned at once (AVALA_OK), and so is AVALA_ITER_END; otherwise the
+ * next page is fetched asynchronously and this returns AVALA_PENDING: the
+ * completion carries the item (an avala_project*, the caller's) or status
+ * AVALA_ITER_END with a NULL result. Another step while one is in flight is
+ * AVALA_E_INVALID_ARGUMENT. Freeing the iterator meanwhile is allowed: the
+ * step still completes.
  * @threads One thread at a time per iterator (it may move between threads).
  */
 AVALA_API int avala_project_iter_next(avala_project **out, avala_project_iter *it,
@@ -714,6 +861,14 @@ typedef struct avala_iter avala_iter;
  * @param it The iterator.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK, AVALA_ITER_END when done, or a negative AVALA_E_* code.
+ * @par Async
+ * On an iterator made from a client with a queue: an item already fetched
+ * is returned at once (AVALA_OK), and so is AVALA_ITER_END; otherwise the
+ * next page is fetched asynchronously and this returns AVALA_PENDING: the
+ * completion carries the item (an avala_object*, the caller's) or status
+ * AVALA_ITER_END with a NULL result. Another step while one is in flight is
+ * AVALA_E_INVALID_ARGUMENT. Freeing the iterator meanwhile is allowed: the
+ * step still completes.
  * @threads One thread at a time per iterator (it may move between threads).
  */
 AVALA_API int avala_iter_next(avala_object **out, avala_iter *it, avala_error **out_err);
@@ -738,6 +893,9 @@ AVALA_API void avala_iter_free(avala_iter *it);
  * @param opts Limit, cursor, filters; NULL: defaults. Copied.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code; on failure *out is NULL.
+ * @par Async
+ * Sends nothing, so it returns at once on any client. The iterator's
+ * steps are asynchronous when the client is (see avala_iter_next).
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_task_list(avala_iter **out, avala_client *client, const avala_list_options *opts,
@@ -751,6 +909,9 @@ AVALA_API int avala_task_list(avala_iter **out, avala_client *client, const aval
  * @param opts Limit, cursor, filters; NULL: defaults. Copied.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code; on failure *out is NULL.
+ * @par Async
+ * On a client with a queue: returns AVALA_PENDING, and the completion's
+ * result is the avala_page* (the caller's).
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_task_list_page(avala_page **out, avala_client *client,
@@ -762,6 +923,9 @@ AVALA_API int avala_task_list_page(avala_page **out, avala_client *client,
  * @param uid The uid (checked; nothing is sent for an unsafe one). Copied.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code; on failure *out is NULL.
+ * @par Async
+ * On a client with a queue: returns AVALA_PENDING, and the completion's
+ * result is the avala_object* (the caller's).
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_task_get(avala_object **out, avala_client *client, const char *uid,
@@ -777,6 +941,9 @@ AVALA_API int avala_task_get(avala_object **out, avala_client *client, const cha
  * @param opts Limit, cursor, filters; NULL: defaults. Copied.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code; on failure *out is NULL.
+ * @par Async
+ * Sends nothing, so it returns at once on any client. The iterator's
+ * steps are asynchronous when the client is (see avala_iter_next).
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_export_list(avala_iter **out, avala_client *client, const avala_list_options *opts,
@@ -790,6 +957,9 @@ AVALA_API int avala_export_list(avala_iter **out, avala_client *client, const av
  * @param opts Limit, cursor, filters; NULL: defaults. Copied.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code; on failure *out is NULL.
+ * @par Async
+ * On a client with a queue: returns AVALA_PENDING, and the completion's
+ * result is the avala_page* (the caller's).
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_export_list_page(avala_page **out, avala_client *client,
@@ -804,6 +974,9 @@ AVALA_API int avala_export_list_page(avala_page **out, avala_client *client,
  * @param dataset The dataset's uid, or NULL (checked). Copied.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code; on failure *out is NULL.
+ * @par Async
+ * On a client with a queue: returns AVALA_PENDING, and the completion's
+ * result is the avala_object* (the caller's).
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_export_create(avala_object **out, avala_client *client, const char *project,
@@ -815,6 +988,9 @@ AVALA_API int avala_export_create(avala_object **out, avala_client *client, cons
  * @param uid The uid (checked; nothing is sent for an unsafe one). Copied.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code; on failure *out is NULL.
+ * @par Async
+ * On a client with a queue: returns AVALA_PENDING, and the completion's
+ * result is the avala_object* (the caller's).
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_export_get(avala_object **out, avala_client *client, const char *uid,
@@ -863,6 +1039,11 @@ typedef int (*avala_export_progress_fn)(const avala_object *export_, double elap
  * @param payload Passed to @p progress as is.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code; on failure *out is NULL.
+ * @par Async
+ * On a client with a queue: returns AVALA_PENDING, and the completion's
+ * result is the avala_object* (the caller's).
+ * The polls, their sleeps and the progress callback run on the engine's
+ * thread; the callback must not block.
  * @threads Any thread (blocks it); @p client may be shared; the callback runs on this thread.
  */
 AVALA_API int avala_export_wait(avala_object **out, avala_client *client, const char *uid,
@@ -886,6 +1067,9 @@ AVALA_API int avala_export_wait(avala_object **out, avala_client *client, const 
  * @param opts Limit, cursor, filters; NULL: defaults. Copied.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code; on failure *out is NULL.
+ * @par Async
+ * Sends nothing, so it returns at once on any client. The iterator's
+ * steps are asynchronous when the client is (see avala_iter_next).
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_agent_list(avala_iter **out, avala_client *client, const avala_list_options *opts,
@@ -899,6 +1083,9 @@ AVALA_API int avala_agent_list(avala_iter **out, avala_client *client, const ava
  * @param opts Limit, cursor, filters; NULL: defaults. Copied.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code; on failure *out is NULL.
+ * @par Async
+ * On a client with a queue: returns AVALA_PENDING, and the completion's
+ * result is the avala_page* (the caller's).
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_agent_list_page(avala_page **out, avala_client *client,
@@ -910,6 +1097,9 @@ AVALA_API int avala_agent_list_page(avala_page **out, avala_client *client,
  * @param uid The uid (checked; nothing is sent for an unsafe one). Copied.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code; on failure *out is NULL.
+ * @par Async
+ * On a client with a queue: returns AVALA_PENDING, and the completion's
+ * result is the avala_object* (the caller's).
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_agent_get(avala_object **out, avala_client *client, const char *uid,
@@ -921,6 +1111,9 @@ AVALA_API int avala_agent_get(avala_object **out, avala_client *client, const ch
  * @param fields_json A JSON object of the fields (see "Agents" above: name, events, description, callback_url, project, is_active, task_types); an unknown field or a wrong type gives AVALA_E_INVALID_ARGUMENT and nothing is sent. Copied.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code; on failure *out is NULL.
+ * @par Async
+ * On a client with a queue: returns AVALA_PENDING, and the completion's
+ * result is the avala_object* (the caller's).
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_agent_create(avala_object **out, avala_client *client, const char *fields_json,
@@ -933,6 +1126,9 @@ AVALA_API int avala_agent_create(avala_object **out, avala_client *client, const
  * @param fields_json A JSON object of the fields (see "Agents" above: name, events, description, callback_url, project, is_active, task_types); an unknown field or a wrong type gives AVALA_E_INVALID_ARGUMENT and nothing is sent. Copied.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code; on failure *out is NULL.
+ * @par Async
+ * On a client with a queue: returns AVALA_PENDING, and the completion's
+ * result is the avala_object* (the caller's).
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_agent_update(avala_object **out, avala_client *client, const char *uid,
@@ -943,6 +1139,8 @@ AVALA_API int avala_agent_update(avala_object **out, avala_client *client, const
  * @param uid The uid (checked; nothing is sent for an unsafe one). Copied.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code.
+ * @par Async
+ * On a client with a queue: returns AVALA_PENDING; the completion's result is NULL.
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_agent_delete(avala_client *client, const char *uid, avala_error **out_err);
@@ -956,6 +1154,9 @@ AVALA_API int avala_agent_delete(avala_client *client, const char *uid, avala_er
  * @param opts Limit, cursor, filters; NULL: defaults. Copied.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code; on failure *out is NULL.
+ * @par Async
+ * Sends nothing, so it returns at once on any client. The iterator's
+ * steps are asynchronous when the client is (see avala_iter_next).
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_agent_execution_list(avala_iter **out, avala_client *client, const char *agent_uid,
@@ -970,6 +1171,9 @@ AVALA_API int avala_agent_execution_list(avala_iter **out, avala_client *client,
  * @param opts Limit, cursor, filters; NULL: defaults. Copied.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code; on failure *out is NULL.
+ * @par Async
+ * On a client with a queue: returns AVALA_PENDING, and the completion's
+ * result is the avala_page* (the caller's).
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_agent_execution_list_page(avala_page **out, avala_client *client,
@@ -984,6 +1188,9 @@ AVALA_API int avala_agent_execution_list_page(avala_page **out, avala_client *cl
  * @param uid The uid (checked; nothing is sent for an unsafe one). Copied.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code; on failure *out is NULL.
+ * @par Async
+ * On a client with a queue: returns AVALA_PENDING, and the completion's
+ * result is the avala_object* (the caller's).
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_agent_test(avala_object **out, avala_client *client, const char *uid,
@@ -1003,6 +1210,9 @@ AVALA_API int avala_agent_test(avala_object **out, avala_client *client, const c
  * @param opts Limit, cursor, filters; NULL: defaults. Copied.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code; on failure *out is NULL.
+ * @par Async
+ * Sends nothing, so it returns at once on any client. The iterator's
+ * steps are asynchronous when the client is (see avala_iter_next).
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_quality_target_list(avala_iter **out, avala_client *client, const char *project,
@@ -1017,6 +1227,9 @@ AVALA_API int avala_quality_target_list(avala_iter **out, avala_client *client, 
  * @param opts Limit, cursor, filters; NULL: defaults. Copied.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code; on failure *out is NULL.
+ * @par Async
+ * On a client with a queue: returns AVALA_PENDING, and the completion's
+ * result is the avala_page* (the caller's).
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_quality_target_list_page(avala_page **out, avala_client *client,
@@ -1030,6 +1243,9 @@ AVALA_API int avala_quality_target_list_page(avala_page **out, avala_client *cli
  * @param uid The uid (checked; nothing is sent for an unsafe one). Copied.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code; on failure *out is NULL.
+ * @par Async
+ * On a client with a queue: returns AVALA_PENDING, and the completion's
+ * result is the avala_object* (the caller's).
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_quality_target_get(avala_object **out, avala_client *client, const char *project,
@@ -1044,6 +1260,9 @@ AVALA_API int avala_quality_target_get(avala_object **out, avala_client *client,
  * @param fields_json A JSON object of the fields (see "Quality targets" above); an unknown field or a wrong type gives AVALA_E_INVALID_ARGUMENT and nothing is sent. Copied.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code; on failure *out is NULL.
+ * @par Async
+ * On a client with a queue: returns AVALA_PENDING, and the completion's
+ * result is the avala_object* (the caller's).
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_quality_target_create(avala_object **out, avala_client *client, const char *project,
@@ -1057,6 +1276,9 @@ AVALA_API int avala_quality_target_create(avala_object **out, avala_client *clie
  * @param fields_json A JSON object of the fields (see "Quality targets" above); an unknown field or a wrong type gives AVALA_E_INVALID_ARGUMENT and nothing is sent. Copied.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code; on failure *out is NULL.
+ * @par Async
+ * On a client with a queue: returns AVALA_PENDING, and the completion's
+ * result is the avala_object* (the caller's).
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_quality_target_update(avala_object **out, avala_client *client, const char *project,
@@ -1069,6 +1291,8 @@ AVALA_API int avala_quality_target_update(avala_object **out, avala_client *clie
  * @param uid The uid (checked; nothing is sent for an unsafe one). Copied.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code.
+ * @par Async
+ * On a client with a queue: returns AVALA_PENDING; the completion's result is NULL.
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_quality_target_delete(avala_client *client, const char *project, const char *uid,
@@ -1082,6 +1306,9 @@ AVALA_API int avala_quality_target_delete(avala_client *client, const char *proj
  * @param project The project's uid (checked). Copied.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code; on failure *out is NULL.
+ * @par Async
+ * On a client with a queue: returns AVALA_PENDING, and the completion's
+ * result is the avala_page* (the caller's).
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_quality_target_evaluate(avala_page **out, avala_client *client, const char *project,
@@ -1097,6 +1324,9 @@ AVALA_API int avala_quality_target_evaluate(avala_page **out, avala_client *clie
  * @param opts Limit, cursor, filters; NULL: defaults. Copied.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code; on failure *out is NULL.
+ * @par Async
+ * Sends nothing, so it returns at once on any client. The iterator's
+ * steps are asynchronous when the client is (see avala_iter_next).
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_dataset_list(avala_iter **out, avala_client *client, const avala_list_options *opts,
@@ -1110,6 +1340,9 @@ AVALA_API int avala_dataset_list(avala_iter **out, avala_client *client, const a
  * @param opts Limit, cursor, filters; NULL: defaults. Copied.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code; on failure *out is NULL.
+ * @par Async
+ * On a client with a queue: returns AVALA_PENDING, and the completion's
+ * result is the avala_page* (the caller's).
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_dataset_list_page(avala_page **out, avala_client *client,
@@ -1121,6 +1354,9 @@ AVALA_API int avala_dataset_list_page(avala_page **out, avala_client *client,
  * @param uid The uid (checked; nothing is sent for an unsafe one). Copied.
  * @param[out] out_err On failure a new error owned by the caller; may be NULL.
  * @return AVALA_OK or a negative AVALA_E_* code; on failure *out is NULL.
+ * @par Async
+ * On a client with a queue: returns AVALA_PENDING, and the completion's
+ * result is the avala_object* (the caller's).
  * @threads Any thread; @p client may be shared.
  */
 AVALA_API int avala_dataset_get(avala_object **out, avala_client *client, const char *uid,
