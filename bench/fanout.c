@@ -58,6 +58,19 @@ int main(int argc, char **argv) {
   avala_completion *batch = calloc((size_t)inflight, sizeof *batch);
   if (slots == NULL || batch == NULL) return 1;
   int started = 0, done = 0, errors = 0;
+  /* Warm-up: one round of `inflight` gets opens the connections the timed run reuses. */
+  for (int i = 0; i < inflight; ++i) {
+    if (start(base, q, &slots[i], (uint64_t)i, uid) != 0) return 1;
+  }
+  for (int got = 0; got < inflight;) {
+    size_t k = avala_queue_poll(q, batch, (size_t)inflight, 30000);
+    if (k == 0) return 1;
+    for (size_t i = 0; i < k; ++i, ++got) {
+      avala_project_free(batch[i].result);
+      avala_error_free(batch[i].error);
+      avala_client_free(slots[batch[i].tag]);
+    }
+  }
   double t0 = now_s();
   for (; started < inflight; ++started) {
     if (start(base, q, &slots[started], (uint64_t)started, uid) != 0) return 1;

@@ -347,7 +347,7 @@ def stage_fanout(e: Env, rep: Report) -> None:
     with emulator(e.bin("avala-emulator"), "projects=100") as emu:
         uid = first_uid(emu)
         rule = json.dumps({"method": "GET", "path": urllib.parse.urlsplit(emu.url).path + "/users/me/projects/*",
-                           "fault": "delay", "ms": FANOUT_DELAY_MS}).encode()
+                           "count": 0, "fault": "delay", "ms": FANOUT_DELAY_MS}).encode()  # count 0: every get
         origin = emu.url[: emu.url.index("/", len("http://"))]
         req = urllib.request.Request(f"{origin}/__emulator/faults", data=rule, method="POST",
                                      headers={"Content-Type": "application/json"})
