@@ -187,8 +187,15 @@ Client::Client(ClientOptions o, const EnvLookup& env) {
   int retries = o.max_retries.value_or(2);
   if (retries < 0) throw Error(ErrorKind::config, "max_retries must not be negative");
 
-  TransportOptions topts{base, o.ca_file, o.ca_dir, o.client_cert, o.client_key, o.client_key_password,
-                         o.max_body_bytes};
+  TransportOptions topts;
+  topts.endpoint = base;
+  topts.ca_file = o.ca_file;
+  topts.ca_dir = o.ca_dir;
+  topts.client_cert = o.client_cert;
+  topts.client_key = o.client_key;
+  topts.client_key_password = o.client_key_password;
+  topts.max_body_bytes = o.max_body_bytes;
+  topts.resolve = o.resolve;
   impl_ = std::make_shared<Impl>(std::move(key), std::move(base), timeout, retries, std::move(ua),
                                  std::move(topts));
   if (o.rate_limit) impl_->limiter = std::make_unique<RateLimiter>();

@@ -227,6 +227,12 @@ struct Engine : std::enable_shared_from_this<Engine> {
   explicit Engine(const TransportOptions& o)
       : opts(o), generation(avala::generation()), poke_fd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
     if (poke_fd < 0) throw Error(ErrorKind::internal, "cannot make the engine's eventfd");
+    for (const std::string& a : opts.resolve) {
+      error_code ec;
+      auto addr = asio::ip::make_address(a, ec);
+      if (ec) throw Error(ErrorKind::config, "'" + a + "' is not an IP address (resolve option)");
+      resolved.emplace_back(addr, static_cast<unsigned short>(std::strtoul(opts.endpoint.port.c_str(), nullptr, 10)));
+    }
     if (!opts.endpoint.tls) return;
     tls_ctx.emplace(ssl::context::tls_client);
     SSL_CTX_set_min_proto_version(tls_ctx->native_handle(), TLS1_2_VERSION);
@@ -415,6 +421,7 @@ struct Engine : std::enable_shared_from_this<Engine> {
   static void run_async(std::weak_ptr<Engine> weak, std::shared_ptr<Runner> r);
 
   const TransportOptions opts;
+  std::vector<tcp::endpoint> resolved;  // opts.resolve, parsed
   std::atomic<std::size_t> opened{0};  // connections opened
   const std::uint64_t generation;
   // One thread runs it at a time (the leader), so hint 1: a handler's
@@ -564,6 +571,7 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
     if (conn) return write();
     conn = std::make_unique<Connection>(eng.ioc, eng.tls_ctx ? &*eng.tls_ctx : nullptr);
     const BaseUrl& ep = opts.endpoint;
+    if (!eng.resolved.empty()) return connect(eng.resolved);  // addresses given instead of a lookup
     if (is_ip_literal(ep.host)) {
       // No resolver (and so no resolver thread) for an IP literal.
       error_code ec;
@@ -586,36 +594,101 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
                                  });
   }
 
+  // Happy eyeballs (RFC 8305 in spirit): the addresses interleaved by family
+  // (the resolver's first family first); an attempt starts every 250 ms, or
+  // at once when every attempt so far has failed; the first to connect wins
+  // and the others are closed. All within the request's one deadline.
+  struct Race {
+    explicit Race(asio::io_context& ioc) : timer(ioc) {}
+    std::vector<tcp::endpoint> order;
+    std::vector<std::unique_ptr<tcp::socket>> sockets;
+    std::size_t failed = 0;
+    asio::steady_timer timer;
+    error_code last;
+  };
+  static constexpr std::chrono::milliseconds kAttemptDelay{250};
+  std::shared_ptr<Race> race;  // while connecting
+
+  static std::vector<tcp::endpoint> interleave(std::vector<tcp::endpoint> all) {
+    if (all.empty()) return all;
+    const bool first_v6 = all.front().address().is_v6();
+    std::vector<tcp::endpoint> first, second, out;
+    for (auto& e : all) (e.address().is_v6() == first_v6 ? first : second).push_back(e);
+    for (std::size_t i = 0; i < std::max(first.size(), second.size()); ++i) {
+      if (i < first.size()) out.push_back(first[i]);
+      if (i < second.size()) out.push_back(second[i]);
+    }
+    return out;
+  }
+
   void connect(std::vector<tcp::endpoint> endpoints) {
     phase = "connect";
-    asio::async_connect(conn->socket(), std::move(endpoints), [self = shared_from_this()](error_code ec, const tcp::endpoint&) {
-      if (self->done) return;
-      if (ec) {
-        return self->fail(TransportError(
-            ErrorKind::network, "cannot connect to " + self->opts.endpoint.host_header + ": " + ec.message(), false,
-            false));
+    race = std::make_shared<Race>(eng.ioc);
+    race->order = interleave(std::move(endpoints));
+    if (race->order.empty()) {
+      return fail(TransportError(ErrorKind::network, "cannot resolve host '" + opts.endpoint.host + "': no address",
+                                 false, false));
+    }
+    attempt(race);
+  }
+
+  void attempt(const std::shared_ptr<Race>& r) {
+    if (r->sockets.size() >= r->order.size()) return;  // every address is being tried
+    const tcp::endpoint& ep = r->order[r->sockets.size()];
+    r->sockets.push_back(std::make_unique<tcp::socket>(eng.ioc));
+    tcp::socket* sock = r->sockets.back().get();
+    sock->async_connect(ep, [self = shared_from_this(), r, sock](error_code ec) { self->attempt_done(r, sock, ec); });
+    if (r->sockets.size() < r->order.size()) {
+      r->timer.expires_after(kAttemptDelay);
+      r->timer.async_wait([self = shared_from_this(), r](error_code ec) {
+        if (!ec && !self->done && self->race == r) self->attempt(r);
+      });
+    }
+  }
+
+  void attempt_done(const std::shared_ptr<Race>& r, tcp::socket* sock, error_code ec) {
+    if (done || race != r) return;  // over, or another attempt won
+    if (ec) {
+      r->last = ec;
+      if (++r->failed == r->order.size()) {
+        race.reset();
+        return fail(TransportError(ErrorKind::network,
+                                   "cannot connect to " + opts.endpoint.host_header + ": " + ec.message(), false,
+                                   false));
       }
-      error_code ignored;
-      tcp::socket& sock = self->conn->socket();
-      sock.set_option(tcp::no_delay(true), ignored);
-      // Connecting registered the socket for writability, and with it every
-      // ACK would wake the reactor for nothing (an epoll_wait per request,
-      // found by the get benchmark): register it afresh, for reading.
-      error_code ec2;
-      auto protocol = sock.local_endpoint(ec2).protocol();
-      if (!ec2) {
-        int fd = sock.release(ec2);
-        if (!ec2) sock.assign(protocol, fd, ec2);
-        if (ec2) {
-          return self->fail(TransportError(ErrorKind::network, "cannot set up the connection: " + ec2.message(),
-                                           false, false));
-        }
+      if (r->failed == r->sockets.size()) attempt(r);  // nothing left in flight: the next one now
+      return;
+    }
+    race.reset();
+    r->timer.cancel();
+    error_code ignored;
+    for (auto& other : r->sockets) {
+      if (other.get() != sock) other->close(ignored);
+    }
+    conn->socket() = std::move(*sock);
+    connected();
+  }
+
+  void connected() {
+    error_code ignored;
+    tcp::socket& sock = conn->socket();
+    sock.set_option(tcp::no_delay(true), ignored);
+    // Connecting registered the socket for writability, and with it every
+    // ACK would wake the reactor for nothing (an epoll_wait per request,
+    // found by the get benchmark): register it afresh, for reading.
+    error_code ec2;
+    auto protocol = sock.local_endpoint(ec2).protocol();
+    if (!ec2) {
+      int fd = sock.release(ec2);
+      if (!ec2) sock.assign(protocol, fd, ec2);
+      if (ec2) {
+        return fail(TransportError(ErrorKind::network, "cannot set up the connection: " + ec2.message(), false, false));
       }
-      sock.non_blocking(true, ignored);  // write() tries a send first
-      ++self->opened;
-      if (self->conn->tls) return self->handshake();
-      self->write();
-    });
+    }
+    sock.non_blocking(true, ignored);  // write() tries a send first
+    ++opened;
+    if (conn->tls) return handshake();
+    write();
   }
 
   void handshake() {
@@ -871,6 +944,12 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
   // operations (connect over a range, Beast's writes) still look at their
   // socket as they unwind (TSan found the use-after-free of resetting it here).
   void close() {
+    if (race) {
+      error_code ignored;
+      race->timer.cancel();
+      for (auto& sock : race->sockets) sock->close(ignored);
+      race.reset();
+    }
     if (!conn || closed) return;
     closed = true;
     error_code ignored;

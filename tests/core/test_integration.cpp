@@ -465,3 +465,18 @@ TEST_CASE("mutual TLS: a required client certificate, missing, given, and with a
   }
   std::system(("rm -rf " + dir).c_str());
 }
+
+// An IPv6 literal base URL ([::1]) against an emulator listening on ::1 only.
+TEST_CASE("an [::1] base URL reaches an emulator on IPv6 loopback") {
+  avala_test::EmulatorProcess emu({"--host", "::1", "--api-key", "v6-key", "--generate", "projects=3"});
+  REQUIRE(emu.url().rfind("http://[::1]:", 0) == 0);
+  avala::ClientOptions o;
+  o.api_key = "v6-key";
+  o.base_url = emu.url();
+  auto env = [](std::string_view name) -> std::optional<std::string> {
+    if (name == "AVALA_ALLOW_INSECURE_BASE_URL") return "1";
+    return std::nullopt;
+  };
+  avala::Client c(o, env);
+  CHECK(avala::projects::list(c, {10, {}, {}}).items.size() == 3);
+}

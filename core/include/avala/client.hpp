@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "avala/cancel.hpp"
 #include "avala/transport.hpp"
@@ -33,6 +34,9 @@ struct ClientOptions {
   std::optional<int> max_retries;       // default 2
   bool rate_limit = false;              // wait for X-RateLimit-Reset when the budget is spent
   std::size_t max_body_bytes = 64u << 20;
+  // IP addresses to connect to instead of resolving the base URL's host (as
+  // curl's --resolve; TLS still checks the host name): pinning, and tests.
+  std::vector<std::string> resolve;
 };
 
 struct RateLimitInfo {

@@ -46,6 +46,10 @@ struct TransportOptions {
   std::optional<std::string> client_cert, client_key, client_key_password;  // mutual TLS
   std::size_t max_body_bytes = 64u << 20;
   std::size_t max_idle_connections = 16;
+  // IP addresses to connect to (on the endpoint's port) instead of resolving
+  // its host, as curl's --resolve; TLS still checks the host name. Empty:
+  // resolve. Several: raced as a resolver's answer would be.
+  std::vector<std::string> resolve;
 };
 
 // Sends requests to one origin. Thread-safe: each request takes an idle
