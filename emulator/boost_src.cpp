@@ -1,2 +1,3 @@
-// Boost.JSON is used header-only: its implementation is compiled here, once.
+// Boost.JSON and Boost.URL are used header-only: their implementations are compiled here, once.
 #include <boost/json/src.hpp>
+#include <boost/url/src.hpp>

@@ -3,15 +3,12 @@
 #include <array>
 #include <cstdint>
 
+#include <boost/url.hpp>
+
+namespace urls = boost::urls;
+
 namespace emu {
 namespace {
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 constexpr std::string_view kB64 =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -34,56 +31,36 @@ std::pair<std::string_view, std::string_view> split_target(std::string_view targ
 }
 
 std::optional<std::string> percent_decode(std::string_view in, bool plus_is_space) {
+    if (in.empty()) return std::string();
+    auto pct = urls::make_pct_string_view(urls::string_view(in.data(), in.size()));  // fails on a bad escape
+    if (!pct) return std::nullopt;
+    urls::encoding_opts opts;
+    opts.space_as_plus = plus_is_space;
     std::string out;
-    out.reserve(in.size());
-    for (std::size_t i = 0; i < in.size(); ++i) {
-        char c = in[i];
-        if (c == '%') {
-            if (i + 2 >= in.size()) return std::nullopt;  // truncated escape
-            int hi = hex_value(in[i + 1]);
-            int lo = hex_value(in[i + 2]);
-            if (hi < 0 || lo < 0) return std::nullopt;
-            out.push_back(static_cast<char>(hi * 16 + lo));
-            i += 2;
-        } else if (c == '+' && plus_is_space) {
-            out.push_back(' ');
-        } else {
-            out.push_back(c);
-        }
-    }
+    out.resize(pct->decoded_size());
+    pct->decode(opts, urls::string_token::assign_to(out));
     return out;
 }
 
 std::string percent_encode(std::string_view in) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(in.size());
-    for (unsigned char c : in) {
-        bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                          (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-                          c == '~';
-        if (unreserved) {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out.push_back('%');
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 15]);
-        }
-    }
-    return out;
+    return urls::encode(urls::string_view(in.data(), in.size()), urls::unreserved_chars);
 }
 
 std::optional<Query> Query::parse(std::string_view raw) {
+    // Boost.URL checks the escapes of the whole query; each parameter is
+    // then decoded ('+' as space, as forms send it).
     Query q;
-    while (!raw.empty()) {
-        auto amp = raw.find('&');
-        std::string_view part = raw.substr(0, amp);
-        raw = amp == std::string_view::npos ? std::string_view{} : raw.substr(amp + 1);
-        if (part.empty()) continue;  // "a=1&&b=2"
-        auto eq = part.find('=');
-        auto key = percent_decode(part.substr(0, eq), true);
-        auto value = percent_decode(
-            eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1), true);
+    if (raw.empty()) return q;
+    // A NUL-terminated copy: Boost 1.81's parse_query builds its result from
+    // s.data() alone (strlen), so a view into the request buffer would run on
+    // past the query (found by valgrind).
+    const std::string text(raw);
+    auto params = urls::parse_query(urls::string_view(text));
+    if (!params) return std::nullopt;
+    for (const urls::param_pct_view& p : *params) {
+        if (p.key.empty() && !p.has_value) continue;  // "a=1&&b=2"
+        auto key = percent_decode(p.key, true);
+        auto value = percent_decode(p.has_value ? std::string_view(p.value) : std::string_view(), true);
         if (!key || !value) return std::nullopt;
         q.params_.emplace_back(std::move(*key), std::move(*value));
     }

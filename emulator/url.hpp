@@ -1,6 +1,6 @@
-// Tiny, independent helpers for the URL pieces the emulator needs. They are
-// deliberately written here rather than taken from the client library (the
-// emulator is an oracle and must not share its bugs).
+// The URL pieces the emulator needs, on Boost.URL (percent-decoding, the
+// query) — not on the client library's code: the emulator is an oracle and
+// must not share its bugs. Cursors are base64url, written here.
 #pragma once
 
 #include <optional>
