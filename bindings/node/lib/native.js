@@ -69,6 +69,7 @@ class CompletionQueue {
     this.queue = callSync(a.fn.avala_queue_new, true, []);
     this.calls = new Map(); // tag -> { resolve, reject }
     this.lastTag = 0;
+    this.completed = 0; // completions taken off the queue, for tests
     this.size = koffi.sizeof('avala_completion');
     this.batch = 64;
     this.buffer = Buffer.alloc(this.size * this.batch);
@@ -113,6 +114,7 @@ class CompletionQueue {
       return;
     }
     this.calls.delete(tag);
+    this.completed += 1;
     try {
       if (c.status < 0) call.reject(errors.fromNative(this.abi, c.status, c.error));
       else call.resolve(c.result); // AVALA_ITER_END and deletes: null
@@ -288,11 +290,19 @@ const handleRegistry = new FinalizationRegistry(({ free, ptr, handle }) => {
   handle?.dispose();
 });
 
-/** For tests: calls waiting on the queue, and whether the keep-alive timer holds the process. */
+/**
+ * For tests: calls waiting on the queue, avala_queue_pending, completions
+ * taken so far, and whether the keep-alive timer holds the process.
+ */
 function queueState() {
   const q = completionQueue;
-  return q ? { waiting: q.calls.size, pending: Number(q.fn.avala_queue_pending(q.queue)), ref: q.keepAlive.hasRef() }
-    : { waiting: 0, pending: 0, ref: false };
+  if (!q) return { waiting: 0, pending: 0, completed: 0, ref: false };
+  return {
+    waiting: q.calls.size,
+    pending: Number(q.fn.avala_queue_pending(q.queue)),
+    completed: q.completed,
+    ref: q.keepAlive.hasRef(),
+  };
 }
 
 module.exports = {
