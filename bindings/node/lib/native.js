@@ -125,9 +125,32 @@ class CompletionQueue {
 }
 
 let completionQueue = null;
+let exited = false;
 function completions() {
-  if (!completionQueue) completionQueue = new CompletionQueue(abi());
+  if (exited) throw new errors.AvalaError('avala: no call can start while the process (or worker thread) exits');
+  if (!completionQueue) {
+    completionQueue = new CompletionQueue(abi());
+    process.once('exit', closeQueue);
+  }
   return completionQueue;
+}
+
+/**
+ * At exit, with nothing pending, the notify thread is idle: clearing the
+ * callback joins it at once, and the queue is freed (a worker thread that
+ * ends leaves nothing behind). With calls still in flight (process.exit()
+ * while they run) it is left alone: clearing would wait for a callback that
+ * may be blocked waiting for this thread, and the process is ending anyway.
+ */
+function closeQueue() {
+  exited = true;
+  const q = completionQueue;
+  if (!q || Number(q.fn.avala_queue_pending(q.queue)) !== 0) return;
+  completionQueue = null;
+  q.fn.avala_queue_set_notify(q.queue, null, null);
+  q.fn.avala_queue_free(q.queue);
+  koffi.unregister(q.notify);
+  clearInterval(q.keepAlive);
 }
 
 /**

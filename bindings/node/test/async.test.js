@@ -174,3 +174,31 @@ test('calls on many clients share the one queue and each settles its own promise
     for (const c of clients) c.close();
   }
 });
+
+test('worker threads that made calls end without leaving a thread behind', async () => {
+  const { Worker } = require('node:worker_threads');
+  const fs = require('node:fs');
+  const threads = () => fs.readdirSync('/proc/self/task').length;
+  await fs.promises.readFile(__filename); // libuv's pool is started before counting
+  const code = `
+    const { Avala } = require(${JSON.stringify(pkg)});
+    const avala = new Avala({ apiKey: ${JSON.stringify(env.key)}, baseUrl: ${JSON.stringify(env.url)} });
+    (async () => {
+      const page = await avala.projects.list({ limit: 3 });
+      await Promise.all(page.items.map((p) => avala.projects.get(p.uid)));
+      avala.close();
+      require('node:worker_threads').parentPort.postMessage(page.items.length);
+    })();`;
+  const run = () => new Promise((resolve, reject) => {
+    const w = new Worker(code, { eval: true });
+    let got;
+    w.on('message', (m) => { got = m; });
+    w.on('error', reject);
+    w.on('exit', (exitCode) => resolve([exitCode, got]));
+  });
+  assert.deepEqual(await run(), [0, 3]);
+  const first = threads();
+  for (let i = 0; i < 5; i++) assert.deepEqual(await run(), [0, 3]);
+  // Each worker has a queue of its own; its notify thread ends with it.
+  assert.equal(threads(), first);
+});
