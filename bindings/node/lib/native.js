@@ -42,7 +42,8 @@ function release() {
  * The completion queue and the calls waiting on it.
  *
  * One per process (strictly: per instance of this module, so a worker thread
- * that loads the package has its own), never freed, because:
+ * that loads the package has its own), made by the first call and freed at
+ * exit (closeQueue), because:
  *  - tags are unique across clients, so one map settles every call;
  *  - a queue owns a notify thread and this module a koffi callback slot for
  *    it; one per client would cost both per client, and closing a client
@@ -75,7 +76,7 @@ class CompletionQueue {
     this.buffer = Buffer.alloc(this.size * this.batch);
     this.keepAlive = setInterval(() => {}, 2 ** 31 - 1);
     this.keepAlive.unref();
-    // Registered for the life of the process (see above: never cleared).
+    // Registered until exit (closeQueue): never cleared while calls may run.
     this.notify = koffi.register(() => this.drain(), 'avala_notify_fn *');
     const rc = a.fn.avala_queue_set_notify(this.queue, this.notify, null);
     if (rc < 0) throw errors.fromNative(a, rc, null);
