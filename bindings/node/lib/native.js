@@ -24,12 +24,24 @@ const MAX_IN_FLIGHT = 256;
 let inFlight = 0;
 const waiting = [];
 
-function acquire() {
+/** Takes a slot, or waits for one; an abort of `signal` while waiting rejects at once. */
+function acquire(signal) {
   if (inFlight < MAX_IN_FLIGHT) {
     inFlight += 1;
     return undefined;
   }
-  return new Promise((resolve) => waiting.push(resolve));
+  return new Promise((resolve, reject) => {
+    const waiter = () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    const onAbort = () => {
+      waiting.splice(waiting.indexOf(waiter), 1);
+      reject(abortReason(signal));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    waiting.push(waiter);
+  });
 }
 
 function release() {
@@ -225,10 +237,9 @@ function outcome(rc, value, errPtr, tag) {
  */
 async function callAsync(fn, hasOut, args, signal) {
   if (signal?.aborted) throw abortReason(signal);
-  await acquire();
+  await acquire(signal);
   let handle = null;
   try {
-    if (signal?.aborted) throw abortReason(signal);
     handle = asyncHandle(args[0], signal);
     const out = [null];
     const err = [null];

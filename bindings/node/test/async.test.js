@@ -202,3 +202,40 @@ test('worker threads that made calls end without leaving a thread behind', async
   // Each worker has a queue of its own; its notify thread ends with it.
   assert.equal(threads(), first);
 });
+
+test('at most 256 calls are in flight at once; a call waiting its turn is aborted at once', async () => {
+  const net = require('node:net');
+  let requests = 0;
+  let closed = 0;
+  const at = { requests: null, closed: null };
+  const reached = (name, n) => new Promise((r) => { at[name] = (v) => v === n && r(); });
+  const all256 = reached('requests', 256);
+  const sockets = new Set();
+  const server = net.createServer((sock) => {
+    sockets.add(sock);
+    sock.once('data', () => { requests += 1; at.requests(requests); });
+    sock.on('close', () => { closed += 1; at.closed?.(closed); });
+    sock.on('error', () => {});
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const c = new Avala({ apiKey: 'k', baseUrl: `http://127.0.0.1:${server.address().port}/api/v1`, timeout: 60000 });
+  try {
+    const first = new AbortController();
+    const last = new AbortController();
+    const settle = (p) => p.then(() => 'resolved', (e) => e.name);
+    const hung = Array.from({ length: 256 }, (_, i) => settle(c.projects.get(`p${i}`, { signal: first.signal })));
+    const queued = Array.from({ length: 4 }, (_, i) => settle(c.projects.get(`q${i}`, { signal: last.signal })));
+    await all256;
+    last.abort();
+    assert.deepEqual(await Promise.all(queued), Array(4).fill('AbortError'));
+    assert.equal(requests, 256, 'the 4 beyond 256 never reached the server');
+    const allClosed = reached('closed', 256);
+    first.abort();
+    assert.deepEqual(await Promise.all(hung), Array(256).fill('AbortError'));
+    await allClosed;
+  } finally {
+    c.close();
+    for (const s of sockets) s.destroy();
+    server.close();
+  }
+});
