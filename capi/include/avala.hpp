@@ -519,6 +519,10 @@ struct ClientOptions {
     std::optional<std::string> base_url;
     std::optional<std::chrono::milliseconds> timeout;  // per request; default 30 s
     std::optional<std::string> ca_file;
+    std::optional<std::string> ca_dir;               // hashed CA directory, besides ca_file
+    std::optional<std::string> client_cert;          // PEM chain for mutual TLS
+    std::optional<std::string> client_key;           // else in client_cert's file
+    std::optional<std::string> client_key_password;  // for an encrypted key
     std::optional<std::string> user_agent_suffix;
     std::optional<std::int32_t> max_retries;  // default 2
     bool rate_limit = false;  // wait for X-RateLimit-Reset instead of collecting 429s
@@ -544,6 +548,107 @@ private:
     detail::Owned<avala_cancel, avala_cancel_free> c_;
 };
 
+namespace detail {
+// The C handle behind each C++ result type (Completion::take).
+template <class T>
+struct HandleOf;
+template <>
+struct HandleOf<Project> {
+    using type = avala_project;
+};
+template <>
+struct HandleOf<Object> {
+    using type = avala_object;
+};
+template <>
+struct HandleOf<ProjectPage> {
+    using type = avala_project_page;
+};
+template <>
+struct HandleOf<ObjectPage> {
+    using type = avala_page;
+};
+template <>
+struct HandleOf<Response> {
+    using type = avala_response;
+};
+}  // namespace detail
+
+// One finished asynchronous call (avala.h, avala_completion). Owns the
+// call's result until take<T>() hands it over; a result never taken is freed.
+class Completion {
+public:
+    explicit Completion(const avala_completion& c) noexcept : c_(c) {}
+    Completion(Completion&& other) noexcept : c_(std::exchange(other.c_, avala_completion{})) {}
+    Completion& operator=(Completion&& other) noexcept {
+        if (this != &other) {
+            free();
+            c_ = std::exchange(other.c_, avala_completion{});
+        }
+        return *this;
+    }
+    Completion(const Completion&) = delete;
+    Completion& operator=(const Completion&) = delete;
+    ~Completion() { free(); }
+
+    // The tag of the client the call was made on (Client::with_queue).
+    std::uint64_t tag() const noexcept { return c_.tag; }
+    int status() const noexcept { return c_.status; }
+    // An iterator step found the end (no item).
+    bool end() const noexcept { return c_.status == AVALA_ITER_END; }
+    // Throws the call's avala::Error if it failed.
+    void check() {
+        if (c_.status < 0) detail::throw_error(c_.status, std::exchange(c_.error, nullptr));
+    }
+    // The result as the type the blocking form of the call returns: Project,
+    // Object, ProjectPage, ObjectPage or Response (a delete has none to take).
+    // Throws the call's avala::Error if it failed.
+    template <class T>
+    T take() {
+        check();
+        return T(static_cast<typename detail::HandleOf<T>::type*>(std::exchange(c_.result, nullptr)));
+    }
+
+private:
+    void free() noexcept {
+        if (c_.result != nullptr && c_.free_result != nullptr) c_.free_result(c_.result);
+        avala_error_free(c_.error);
+        c_ = avala_completion{};
+    }
+    avala_completion c_;
+};
+
+// A completion queue (avala.h, "Asynchronous calls"): calls made through
+// Client::with_queue(queue, tag) start and return at once, and complete here.
+class Queue {
+public:
+    Queue() {
+        avala_queue* q = nullptr;
+        avala_error* err = nullptr;
+        detail::check(avala_queue_new(&q, &err), err);
+        q_.reset(q);
+    }
+    // Takes up to `max` finished calls, waiting up to `timeout` for the first
+    // (zero: not at all; negative: without limit).
+    std::vector<Completion> poll(std::size_t max = 64,
+                                 std::chrono::milliseconds timeout = std::chrono::milliseconds(-1)) {
+        std::vector<avala_completion> raw(max == 0 ? 1 : max);
+        std::size_t n = avala_queue_poll(q_.get(), raw.data(), raw.size(), timeout.count());
+        std::vector<Completion> out;
+        out.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) out.emplace_back(raw[i]);
+        return out;
+    }
+    // Readable while completions wait: for an event loop (then poll with timeout 0).
+    int fd() const noexcept { return avala_queue_fd(q_.get()); }
+    // Calls started on the queue and not yet polled off it.
+    std::size_t pending() const noexcept { return avala_queue_pending(q_.get()); }
+    avala_queue* get() const noexcept { return q_.get(); }
+
+private:
+    detail::Owned<avala_queue, avala_queue_free> q_;
+};
+
 class Client {
 public:
     // Everything from the environment.
@@ -552,7 +657,7 @@ public:
     explicit Client(const ClientOptions& options) {
         avala_client_options o = AVALA_CLIENT_OPTIONS_INIT;
         // Kept alive until avala_client_new has copied them.
-        std::optional<std::string> api_key, base_url, ca_file, suffix;
+        std::optional<std::string> api_key, base_url, ca_file, ca_dir, cert, key, password, suffix;
         auto set = [](const char*& field, std::optional<std::string>& keep,
                       const std::optional<std::string>& value, const char* what) {
             if (!value) return;
@@ -562,6 +667,10 @@ public:
         set(o.api_key, api_key, options.api_key, "api_key");
         set(o.base_url, base_url, options.base_url, "base_url");
         set(o.ca_file, ca_file, options.ca_file, "ca_file");
+        set(o.ca_dir, ca_dir, options.ca_dir, "ca_dir");
+        set(o.client_cert, cert, options.client_cert, "client_cert");
+        set(o.client_key, key, options.client_key, "client_key");
+        set(o.client_key_password, password, options.client_key_password, "client_key_password");
         set(o.user_agent_suffix, suffix, options.user_agent_suffix, "user_agent_suffix");
         if (options.timeout) {
             if (options.timeout->count() <= 0)
@@ -732,6 +841,23 @@ public:
     Client with_cancel(const Cancel& cancel) const {
         avala_call_options co = AVALA_CALL_OPTIONS_INIT;
         co.cancel = cancel.get();
+        avala_client* out = nullptr;
+        avala_error* err = nullptr;
+        detail::check(avala_client_derive(&out, client_.get(), &co, &err), err);
+        return Client(out, keep_);
+    }
+
+    // The asynchronous form: a client sharing this one's pool whose calls
+    // start and return at once — what they return is empty (a default
+    // Project, Object, page...) — and complete on `queue` with `tag`; take
+    // the result with Completion::take<T>(). A range made from it steps
+    // asynchronously, so iterate with a blocking client (or walk pages with
+    // the _page calls and their cursors). `cancel`, if given, stops its calls.
+    Client with_queue(Queue& queue, std::uint64_t tag, const Cancel* cancel = nullptr) const {
+        avala_call_options co = AVALA_CALL_OPTIONS_INIT;
+        co.queue = queue.get();
+        co.tag = tag;
+        co.cancel = cancel ? cancel->get() : nullptr;
         avala_client* out = nullptr;
         avala_error* err = nullptr;
         detail::check(avala_client_derive(&out, client_.get(), &co, &err), err);

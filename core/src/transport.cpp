@@ -177,6 +177,22 @@ bool is_ip_literal(const std::string& host) {
   return !ec;
 }
 
+// A TLS alert from the server after the handshake (TLS 1.3 sends "certificate
+// required" only then, when the request is written or its answer read): a
+// TLS error naming the alert, never retried as if the network broke.
+std::optional<TransportError> tls_alert(const error_code& ec, bool got_response_bytes) {
+  if (ec.category() != asio::error::get_ssl_category()) return std::nullopt;
+  std::string reason = ec.message();
+  if (reason.find("alert") == std::string::npos) return std::nullopt;
+  std::string msg = "the server ended the TLS session with an alert (" + reason + ")";
+  if (reason.find("certificate required") != std::string::npos) {
+    msg += ": it requires a client certificate (client_cert)";
+  } else if (reason.find("certificate") != std::string::npos) {
+    msg += ": it refused the client certificate";
+  }
+  return TransportError(ErrorKind::tls, std::move(msg), true, got_response_bytes);
+}
+
 std::string tls_failure_message(const error_code& ec, SSL* ssl) {
   std::string msg = "TLS handshake failed";
   if (ssl != nullptr) {
@@ -219,10 +235,41 @@ struct Engine : std::enable_shared_from_this<Engine> {
     if (opts.ca_file) {
       tls_ctx->load_verify_file(*opts.ca_file, ec);
       if (ec) throw Error(ErrorKind::config, "cannot load CA file '" + *opts.ca_file + "': " + ec.message());
-    } else {
-      tls_ctx->set_default_verify_paths(ec);
+    }
+    if (opts.ca_dir) {
+      tls_ctx->add_verify_path(*opts.ca_dir, ec);
+      if (ec) throw Error(ErrorKind::config, "cannot use CA directory '" + *opts.ca_dir + "': " + ec.message());
+    }
+    if (!opts.ca_file && !opts.ca_dir) {
+      tls_ctx->set_default_verify_paths(ec);  // honours SSL_CERT_FILE and SSL_CERT_DIR
       if (ec) throw Error(ErrorKind::config, "cannot load the system trust store: " + ec.message());
     }
+    if (opts.client_cert) load_identity(opts);
+  }
+
+  // The client certificate and key for mutual TLS. A wrong passphrase, a
+  // key that does not match the certificate, an unreadable file: each a
+  // config error naming the file (never the passphrase), before any request.
+  void load_identity(const TransportOptions& o) {
+    error_code ec;
+    const std::string& cert = *o.client_cert;
+    const std::string& key = o.client_key ? *o.client_key : cert;
+    if (o.client_key_password) {
+      std::string password = *o.client_key_password;
+      tls_ctx->set_password_callback([password](std::size_t, ssl::context::password_purpose) { return password; });
+    }
+    tls_ctx->use_certificate_chain_file(cert, ec);
+    if (ec) throw Error(ErrorKind::config, "cannot load client certificate '" + cert + "': " + ec.message());
+    tls_ctx->use_private_key_file(key, ssl::context::pem, ec);
+    if (ec) {
+      throw Error(ErrorKind::config, "cannot load client key '" + key + "'" +
+                                         (o.client_key_password ? " (is the passphrase right?)" : "") + ": " +
+                                         ec.message());
+    }
+    if (SSL_CTX_check_private_key(tls_ctx->native_handle()) != 1) {
+      throw Error(ErrorKind::config, "client key '" + key + "' does not match certificate '" + cert + "'");
+    }
+    tls_ctx->set_password_callback([](std::size_t, ssl::context::password_purpose) { return std::string(); });
   }
 
   ~Engine() {
@@ -625,6 +672,7 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
   void written(error_code ec) {
     if (done) return;
     serializer.reset();
+    if (auto alert = ec ? tls_alert(ec, false) : std::nullopt) return fail(std::move(*alert));
     if (ec) {
       // The request did not get through whole, so no server acted on it:
       // the transport may send it again on a fresh connection, POST too.
@@ -775,6 +823,7 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
                                           : "connection closed by the server before it answered",
                                  true, got_some));
     }
+    if (auto alert = tls_alert(ec, got_some)) return fail(std::move(*alert));
     if (ec.category() == asio::error::get_ssl_category() || ec == ssl::error::stream_truncated) {
       return fail(
           TransportError(ErrorKind::network, "TLS connection broke while reading: " + ec.message(), true, got_some));

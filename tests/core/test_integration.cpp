@@ -5,12 +5,16 @@
 #include "kind_of.hpp"
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <optional>
 #include <set>
+#include <vector>
 #include <string>
 #include <thread>
 
@@ -337,5 +341,127 @@ TEST_CASE("TLS emulator: unknown CA and wrong host refused, the CA file trusted 
   auto page = list("127.0.0.1", dir + "/ca.pem");
   CHECK(page.items.size() == 25);
   CHECK_FALSE(page.has_more());
+  std::system(("rm -rf " + dir).c_str());
+}
+
+// fork() over TLS: the pool (TLS sessions included) was warmed in the parent;
+// parent and child then each get only their own answers, and the child
+// exits normally — it never writes to the parent's TLS sessions (no
+// shutdown, no alert). Then asynchronous gets over TLS, many in flight.
+TEST_CASE("TLS emulator: fork with a warm TLS pool, and asynchronous gets over TLS") {
+  char tmpl[] = "/tmp/avala-tls-fork-XXXXXX";
+  REQUIRE(mkdtemp(tmpl) != nullptr);
+  std::string dir = tmpl;
+  REQUIRE(std::system((std::string(AVALA_TESTS_SUPPORT_DIR) + "/make_test_certs.sh " + dir).c_str()) == 0);
+  const char* key = "tls-fork-key-5e21";
+  avala_test::EmulatorProcess emu(
+      {"--api-key", key, "--generate", "projects=40", "--tls-cert", dir + "/server.pem", "--tls-key", dir + "/server.key"});
+  avala::ClientOptions o;
+  o.api_key = key;
+  o.base_url = emu.url();
+  o.ca_file = dir + "/ca.pem";
+  o.timeout = 10s;
+  avala::Client c(o);
+  auto page = avala::projects::list(c, {40, {}, {}});
+  REQUIRE(page.items.size() == 40);
+  std::vector<std::string> uids;
+  for (const auto& p : page.items) uids.emplace_back(p.uid());
+  auto wrong_answers = [&](int salt) {
+    int bad = 0;
+    for (int i = 0; i < 60; ++i) {
+      const std::string& want = uids[static_cast<std::size_t>(i * 7 + salt) % uids.size()];
+      try {
+        if (avala::projects::get(c, want).uid() != want) ++bad;
+      } catch (const avala::Error&) {
+        ++bad;
+      }
+    }
+    return bad;
+  };
+  REQUIRE(wrong_answers(0) == 0);  // several TLS connections pooled
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) _exit(wrong_answers(3) == 0 ? 0 : 1);
+  CHECK(wrong_answers(5) == 0);
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+
+  // 32 asynchronous gets over TLS in flight at once from this thread.
+  std::mutex mu;
+  std::condition_variable cv;
+  int done = 0, right = 0;
+  for (int i = 0; i < 32; ++i) {
+    const std::string want = uids[static_cast<std::size_t>(i) % uids.size()];
+    avala::start(c, avala::projects::get_call(c, want), [&, want](std::exception_ptr e, std::optional<avala::Project> p) {
+      std::lock_guard lock(mu);
+      right += !e && p && p->uid() == want;
+      ++done;
+      cv.notify_all();
+    });
+  }
+  std::unique_lock lock(mu);
+  CHECK(cv.wait_for(lock, 60s, [&] { return done == 32; }));
+  CHECK(right == 32);
+  lock.unlock();
+  std::system(("rm -rf " + dir).c_str());
+}
+
+// Mutual TLS against `openssl s_server -Verify 1` (a client certificate is
+// required): without one the call fails once with a TLS error that says so
+// (TLS 1.3 sends the alert after the handshake; it is not retried as if the
+// network broke); with one (plain or encrypted key) the handshake succeeds; a
+// wrong passphrase is a config error that never shows the passphrase.
+TEST_CASE("mutual TLS: a required client certificate, missing, given, and with a wrong passphrase") {
+  char tmpl[] = "/tmp/avala-mtls-XXXXXX";
+  REQUIRE(mkdtemp(tmpl) != nullptr);
+  std::string dir = tmpl;
+  std::string support = AVALA_TESTS_SUPPORT_DIR;
+  REQUIRE(std::system((support + "/make_test_certs.sh " + dir).c_str()) == 0);
+  REQUIRE(std::system((support + "/make_client_cert.sh " + dir).c_str()) == 0);
+  avala_test::ChildProcess server({"openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", dir + "/server.pem",
+                                   "-key", dir + "/server.key", "-CAfile", dir + "/ca.pem", "-Verify", "1", "-www",
+                                   "-naccept", "8"});
+  std::string line = server.read_line();
+  while (!line.empty() && line.rfind("ACCEPT", 0) != 0) line = server.read_line();
+  REQUIRE(line.rfind("ACCEPT 127.0.0.1:", 0) == 0);
+  std::string port = line.substr(line.rfind(':') + 1);
+
+  auto options = [&] {
+    avala::ClientOptions o;
+    o.api_key = "mtls-test-key";
+    o.base_url = "https://127.0.0.1:" + port + "/api/v1";
+    o.ca_file = dir + "/ca.pem";
+    o.max_retries = 2;
+    o.timeout = 5s;
+    return o;
+  };
+  try {
+    avala::projects::list(avala::Client(options()));
+    FAIL("no error without a client certificate");
+  } catch (const avala::Error& e) {
+    CHECK(e.kind() == ErrorKind::tls);
+    CHECK(std::string(e.what()).find("client certificate") != std::string::npos);
+    CHECK(e.attempts() == 1);  // not retried
+  }
+  auto with_cert = options();
+  with_cert.client_cert = dir + "/client.pem";
+  with_cert.client_key = dir + "/client.key";
+  // The handshake succeeds; s_server's HTML page is then (rightly) not a page of projects.
+  CHECK(kind_of([&] { avala::projects::list(avala::Client(with_cert)); }) == ErrorKind::decode);
+  auto encrypted = with_cert;
+  encrypted.client_key = dir + "/client-enc.key";
+  encrypted.client_key_password = "client-pass-7f3a";
+  CHECK(kind_of([&] { avala::projects::list(avala::Client(encrypted)); }) == ErrorKind::decode);
+  encrypted.client_key_password = "wrong-pass-91c2";
+  try {
+    avala::Client bad(encrypted);
+    FAIL("a wrong passphrase was accepted");
+  } catch (const avala::Error& e) {
+    CHECK(e.kind() == ErrorKind::config);
+    CHECK(std::string(e.what()).find("client-enc.key") != std::string::npos);
+    CHECK(std::string(e.what()).find("wrong-pass-91c2") == std::string::npos);
+  }
   std::system(("rm -rf " + dir).c_str());
 }

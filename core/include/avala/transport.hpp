@@ -42,6 +42,8 @@ struct HttpResponse {
 struct TransportOptions {
   BaseUrl endpoint;
   std::optional<std::string> ca_file;   // PEM bundle instead of the system store
+  std::optional<std::string> ca_dir;    // hashed CA directory (with or instead of ca_file)
+  std::optional<std::string> client_cert, client_key, client_key_password;  // mutual TLS
   std::size_t max_body_bytes = 64u << 20;
   std::size_t max_idle_connections = 16;
 };
