@@ -226,8 +226,10 @@ function declareTypes() {
     status: 'int',
     result: 'void *',
     error: 'avala_error *',
+    free_result: 'void *', // an avala_free_result_fn: koffi.decode(ptr, 'avala_free_result_fn') calls it
   });
   koffi.proto('void avala_notify_fn(void *payload)');
+  koffi.proto('void avala_free_result_fn(void *result)');
   koffi.struct('avala_wait_options', { version: 'uint32_t', interval_ms: 'int64_t', timeout_ms: 'int64_t' });
   koffi.struct('avala_rate_limit', { limit: 'int64_t', remaining: 'int64_t', reset: 'int64_t' });
   koffi.proto('int avala_export_progress_fn(const avala_object *export_, double elapsed_s, void *payload)');

@@ -122,8 +122,9 @@ class CompletionQueue {
   settle(c) {
     const tag = Number(c.tag);
     const call = this.calls.get(tag);
-    if (!call) { // cannot happen: every started call waits; do not leak the error at least
-      if (c.error) this.fn.avala_error_free(c.error);
+    if (!call) { // cannot happen: every started call waits; free what it carries all the same
+      if (c.result && c.free_result) koffi.decode(c.free_result, 'avala_free_result_fn')(c.result);
+      this.fn.avala_error_free(c.error);
       return;
     }
     this.calls.delete(tag);
