@@ -20,6 +20,7 @@ const ABI_MAJOR = 0;
 const status = Object.freeze({
   OK: 0,
   ITER_END: 1,
+  PENDING: 2, // an asynchronous call started; its result arrives on the queue
   E_INVALID_ARGUMENT: -1,
   E_CONFIG: -2,
   E_AUTHENTICATION: -3,
@@ -43,6 +44,7 @@ const status = Object.freeze({
 const CLIENT_OPTIONS_VERSION = 2;
 const LIST_OPTIONS_VERSION = 2;
 const WAIT_OPTIONS_VERSION = 1;
+const CALL_OPTIONS_VERSION = 2; // v2: queue and tag (the asynchronous C ABI)
 
 const PACKAGE_DIR = path.join(__dirname, '..');
 
@@ -62,7 +64,7 @@ function libraryCandidates(env = process.env, packageDir = PACKAGE_DIR) {
 // Opaque handles: the C structs are never looked into. Each pointer type is
 // named so prototypes below read like avala.h.
 const OPAQUE = ['avala_error', 'avala_client', 'avala_response', 'avala_project', 'avala_project_page',
-  'avala_project_iter', 'avala_object', 'avala_page', 'avala_iter', 'avala_cancel'];
+  'avala_project_iter', 'avala_object', 'avala_page', 'avala_iter', 'avala_cancel', 'avala_queue'];
 
 // avala.h, function by function. `_Out_ T **out` comes back in a one-element
 // array; every `const char *` result is borrowed and koffi copies it into a
@@ -91,6 +93,16 @@ const PROTOTYPES = [
   'void avala_cancel_fire(avala_cancel *cancel)',
   'int avala_client_derive(_Out_ avala_client **out, avala_client *client, const avala_call_options *opts, _Out_ avala_error **err)',
   'const char *avala_client_base_url(const avala_client *client)',
+
+  // Asynchronous calls (avala.h "Asynchronous calls"). avala_queue_poll's
+  // `out` is a Buffer holding `max` avala_completion structs, read back with
+  // koffi.decode(buffer, i * sizeof, 'avala_completion'): one buffer, reused.
+  'int avala_queue_new(_Out_ avala_queue **out, _Out_ avala_error **err)',
+  'void avala_queue_free(avala_queue *queue)',
+  'int avala_queue_fd(const avala_queue *queue)',
+  'int avala_queue_set_notify(avala_queue *queue, avala_notify_fn *fn, void *payload)',
+  'size_t avala_queue_poll(avala_queue *queue, void *out, size_t max, int64_t timeout_ms)',
+  'size_t avala_queue_pending(const avala_queue *queue)',
   'int avala_client_rate_limit(_Out_ avala_rate_limit *out, const avala_client *client)',
 
   'int avala_request(_Out_ avala_response **out, avala_client *client, const char *method, const char *path_and_query, const char *body_json, _Out_ avala_error **err)',
@@ -203,7 +215,21 @@ function declareTypes() {
     interrupt: 'void *', // a callback pointer; Node passes none
     interrupt_payload: 'void *',
     interrupt_interval_ms: 'int64_t',
+    queue: 'avala_queue *', // version 2: non-NULL makes the derived client asynchronous
+    tag: 'uint64_t', // version 2: given back in each completion of its calls
   });
+  // `result` is the handle the blocking call would have written to *out (its
+  // type depends on the call); koffi hands pointers over as BigInt, so it is
+  // passed on to that handle's functions as is.
+  koffi.struct('avala_completion', {
+    tag: 'uint64_t',
+    status: 'int',
+    result: 'void *',
+    error: 'avala_error *',
+    free_result: 'void *', // an avala_free_result_fn: koffi.decode(ptr, 'avala_free_result_fn') calls it
+  });
+  koffi.proto('void avala_notify_fn(void *payload)');
+  koffi.proto('void avala_free_result_fn(void *result)');
   koffi.struct('avala_wait_options', { version: 'uint32_t', interval_ms: 'int64_t', timeout_ms: 'int64_t' });
   koffi.struct('avala_rate_limit', { limit: 'int64_t', remaining: 'int64_t', reset: 'int64_t' });
   koffi.proto('int avala_export_progress_fn(const avala_object *export_, double elapsed_s, void *payload)');
@@ -217,7 +243,8 @@ let loaded = null;
 
 /**
  * Loads libavala once and returns { lib, fn, status, ... }; `fn.avala_x` is
- * the koffi function for avala_x (call `.async(...)` for a worker thread).
+ * the koffi function for avala_x. Every call is synchronous: the network
+ * calls return at once on a client with a queue (lib/native.js).
  * Throws an Error naming what was tried when the library cannot be loaded.
  */
 function abi() {
@@ -244,7 +271,7 @@ function abi() {
   }
   loaded = Object.freeze({
     lib, fn, status, version, path: candidate.path,
-    CLIENT_OPTIONS_VERSION, LIST_OPTIONS_VERSION, WAIT_OPTIONS_VERSION,
+    CLIENT_OPTIONS_VERSION, LIST_OPTIONS_VERSION, WAIT_OPTIONS_VERSION, CALL_OPTIONS_VERSION,
   });
   return loaded;
 }

@@ -22,7 +22,8 @@ function optionalString(value, name) {
  * `new Avala({ apiKey, baseUrl, timeout, maxRetries, rateLimit })`. The key defaults to
  * $AVALA_API_KEY and the URL to $AVALA_BASE_URL, else https://api.avala.ai/api/v1;
  * `timeout` is in milliseconds (default 30000), one deadline per request.
- * Every network call runs on a worker thread and returns a Promise.
+ * Every network call returns a Promise and runs on libavala's asynchronous C
+ * ABI: no thread (neither libuv's pool nor one of its own) waits for it.
  */
 class Avala {
   constructor(config) {

@@ -6,7 +6,7 @@
 // accessors under different prefixes, so one table row describes each.
 
 const { abi } = require('./abi');
-const { callAsync, abortReason, handleRegistry } = require('./native');
+const { iterStep, abortReason, handleRegistry } = require('./native');
 
 const FAMILIES = {
   project: { page: 'avala_project_page', item: 'avala_project', iter: 'avala_project_iter' },
@@ -56,21 +56,26 @@ function takePage(family, ptr) {
 
 /**
  * Every item of a list, page after page, as an async iterator:
- * `for await (const item of iterator)`. Owns one C iterator, which is freed
- * when the items run out, when the loop ends early (break/return/throw call
- * return()), when a call fails (as an async generator, it is then done), on
- * close(), or — as a safety net — when the iterator is garbage-collected.
+ * `for await (const item of iterator)`. Owns one C iterator, made from an
+ * asynchronous client handle (native.asyncHandle: its queue, its tag, its
+ * signal's cancel handle): an item already fetched is returned at once, a
+ * step that needs the next page completes on the queue. The C iterator (and
+ * the handle) are freed when the items run out, when the loop ends early
+ * (break/return/throw call return()), when a call fails (as an async
+ * generator, it is then done), on close(), or — as a safety net — when the
+ * iterator is garbage-collected.
  */
 class ItemIterator {
-  constructor(family, ptr, owner, abortHandle = null, signal = undefined) {
+  constructor(family, ptr, owner, handle, signal = undefined) {
     this._family = family;
     this._ptr = ptr;
     this._owner = owner; // keeps the client (and so its resources) alive while iterating
-    this._abort = abortHandle; // an abortable client handle (native.abortable), disposed on release
+    this._handle = handle; // the asynchronous client handle the C iterator was made from
     this._signal = signal;
     this._tail = Promise.resolve();
     this._free = abi().fn[`${family.iter}_free`];
-    handleRegistry.register(this, { free: this._free, ptr }, this);
+    this._next = abi().fn[`${family.iter}_next`];
+    handleRegistry.register(this, { free: this._free, ptr, handle }, this);
   }
 
   /** True once the C iterator has been freed. */
@@ -95,7 +100,8 @@ class ItemIterator {
       if (this._ptr === null) return { done: true, value: undefined };
       let item;
       try {
-        item = await callAsync(abi().fn[`${this._family.iter}_next`], true, [this._ptr]);
+        if (this._signal?.aborted) throw abortReason(this._signal);
+        item = await iterStep(this._next, this._ptr, this._handle);
       } catch (e) {
         this._release();
         throw this._signal?.aborted ? abortReason(this._signal) : e;
@@ -127,8 +133,7 @@ class ItemIterator {
     this._ptr = null;
     handleRegistry.unregister(this);
     this._free(ptr);
-    this._abort?.dispose();
-    this._abort = null;
+    this._handle.dispose();
   }
 }
 

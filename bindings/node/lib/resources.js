@@ -10,7 +10,7 @@
 
 const { abi } = require('./abi');
 const { invalidArgument, cString, APITimeoutError } = require('./errors');
-const { callAsync, callSync, abortable } = require('./native');
+const { callAsync, callSync, asyncHandle } = require('./native');
 const { FAMILIES, takeItem, takePage, ItemIterator } = require('./pagination');
 
 const NATIVE = Symbol.for('avala.native');
@@ -158,16 +158,16 @@ function methodsOf(family, row) {
     [row.iterName](...args) {
       const c = cArgs(row.params, args);
       const signal = signalOf(row, args);
-      // Creating the iterator sends nothing: pages are fetched by next(). With
-      // a signal, the iterator is made through an abortable handle, kept until
-      // the iterator is released.
+      // Creating the iterator sends nothing: pages are fetched by next(), on
+      // an asynchronous handle (the queue, a tag, the signal's cancel handle)
+      // that the iterator keeps until it is released.
       return this[NATIVE].useSync((client) => {
-        const handle = signal ? abortable(client, signal) : null;
+        const handle = asyncHandle(client, signal);
         try {
-          const it = callSync(fn()[row.c], true, [handle ? handle.client : client, ...c]);
+          const it = callSync(fn()[row.c], true, [handle.client, ...c]);
           return new ItemIterator(family, it, this, handle, signal);
         } catch (e) {
-          handle?.dispose();
+          handle.dispose();
           throw e;
         }
       });

@@ -9,6 +9,7 @@ const assert = require('node:assert/strict');
 const net = require('node:net');
 const { spawn } = require('node:child_process');
 const path = require('node:path');
+require('./helpers'); // AVALA_LIBRARY when run by hand
 const { Avala } = require('..');
 
 /** A server that accepts and never answers; resolves `connected` per connection, `closed` when the client goes. */
