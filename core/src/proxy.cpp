@@ -237,10 +237,12 @@ std::string connect_request(const ProxyConfig& proxy, std::string_view host, std
 }
 
 void check_proxy_answer(const ProxyConfig& proxy, unsigned status, std::string_view reason, bool tunnel) {
-  if (status == 407) {
+  // tinyproxy 1.11 answers wrong credentials with 401, CONNECT included.
+  if (status == 407 || (tunnel && status == 401 && proxy.user)) {
     std::string why = proxy.user ? "rejected the proxy credentials" : "requires credentials (none were given)";
     throw Error(ErrorKind::network,
-                "proxy " + proxy.redacted() + " " + why + ": HTTP 407 " + printable(reason), 407);
+                "proxy " + proxy.redacted() + " " + why + ": HTTP " + std::to_string(status) + " " + printable(reason),
+                static_cast<int>(status));
   }
   if (tunnel && (status < 200 || status > 299)) {
     throw Error(ErrorKind::network,

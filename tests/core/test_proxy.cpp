@@ -267,6 +267,9 @@ TEST_CASE("a 407 or a refused CONNECT is its own network error naming the proxy 
   }
   CHECK(contains(message_of([&] { avala::check_proxy_answer(anon, 407, "Auth", false); }),
                  "requires credentials (none were given)"));
+  // tinyproxy's answer to wrong credentials, on CONNECT.
+  CHECK(contains(message_of([&] { avala::check_proxy_answer(authed, 401, "Unauthorized", true); }),
+                 "rejected the proxy credentials: HTTP 401 Unauthorized"));
   try {
     avala::check_proxy_answer(anon, 403, "Forbidden\r\nX-Injected: 1", true);
     FAIL("no error");

@@ -90,7 +90,8 @@ std::string connect_request(const ProxyConfig& proxy, std::string_view host, std
 // throws; for a plain-http request sent through the proxy, only 407 does
 // (other statuses are the origin's). The Error is kind network with the
 // proxy's status, names the proxy (redacted) and says whether it wants
-// credentials (407) or refused the tunnel. It is not a TransportError, so the
+// credentials (407; or 401 to a CONNECT with credentials, which is how
+// tinyproxy 1.11 rejects wrong ones) or refused the tunnel. It is not a TransportError, so the
 // retry loop does not retry it.
 void check_proxy_answer(const ProxyConfig& proxy, unsigned status, std::string_view reason,
                         bool tunnel);
