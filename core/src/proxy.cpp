@@ -140,7 +140,8 @@ std::string authority(std::string_view host, std::string_view port) {
 std::string ProxyConfig::redacted() const {
   std::string out = "http://";
   if (user) {
-    out += urls::encode(*user, urls::pchars);
+    // The user as it would appear in a URL (':' and '@' encoded).
+    out += urls::encode(*user, urls::unreserved_chars + urls::sub_delim_chars);
     if (password) out += ":" + std::string(kRedacted);
     out += "@";
   }

@@ -82,6 +82,8 @@ TEST_CASE("a proxy password never appears in a redacted URL or an error message"
   CHECK(p.redacted() == "http://alice:[redacted]@proxy:3128");
   CHECK_FALSE(contains(p.redacted(), "s3cr"));
 
+  CHECK(parse_proxy_url("http://al%40ice:pw@proxy:3128").redacted() == "http://al%40ice:[redacted]@proxy:3128");
+  CHECK(parse_proxy_url("http://bob@proxy:3128").redacted() == "http://bob@proxy:3128");
   CHECK(avala::redact_proxy_url("http://bob:hunter2@proxy:3128") == "http://bob:[redacted]@proxy:3128");
   // Unencoded '/', '#' and '@' in a password still count as password.
   CHECK(avala::redact_proxy_url("http://bob:hun/ter#2@x@proxy:3128") == "http://bob:[redacted]@proxy:3128");
