@@ -35,29 +35,10 @@
 #include <string>
 #include <string_view>
 
-#include "avala/client.hpp"  // EnvLookup
+#include "avala/client.hpp"        // EnvLookup
+#include "avala/proxy_config.hpp"  // ProxyConfig, ProxySettings
 
 namespace avala {
-
-inline constexpr std::string_view kDefaultProxyPort = "1080";
-
-struct ProxyConfig {
-  std::string host;  // for connecting: IPv6 without brackets, lower case
-  std::string port;  // explicit, else kDefaultProxyPort
-  std::optional<std::string> user;      // percent-decoded
-  std::optional<std::string> password;  // percent-decoded; never print it
-
-  // "http://user:[redacted]@host:port" — for messages and logs.
-  std::string redacted() const;
-  // "Basic base64(user:password)" when the URL had a user, else nullopt.
-  std::optional<std::string> authorization() const;
-};
-
-struct ProxySettings {
-  std::optional<std::string> proxy;     // explicit proxy URL; "" = never use one
-  std::optional<std::string> no_proxy;  // explicit NO_PROXY list; wins over the env's
-  bool use_env = true;                  // false: ignore every *_proxy variable
-};
 
 // Parses a proxy URL; throws Error(config) with a message that never shows
 // the password.
