@@ -221,8 +221,8 @@ std::optional<ProxyConfig> choose_proxy(const ProxySettings& s, const EnvLookup&
   if (!url || trim(*url).empty()) return std::nullopt;
   std::optional<std::string> no_proxy = s.no_proxy;
   if (!no_proxy && s.use_env) {
-    no_proxy = env("no_proxy");
-    if (!no_proxy) no_proxy = env("NO_PROXY");
+    no_proxy = non_empty(env, "no_proxy");
+    if (!no_proxy) no_proxy = non_empty(env, "NO_PROXY");
   }
   if (no_proxy && no_proxy_matches(*no_proxy, host)) return std::nullopt;
   return parse_proxy_url(*url);

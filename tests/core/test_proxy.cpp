@@ -142,9 +142,10 @@ TEST_CASE("http uses http_proxy, never upper-case HTTP_PROXY (curl's httpoxy rul
   CHECK(via({}, {{"https_proxy", "http://tls:4"}}, false) == "direct");  // not for http
 }
 
-TEST_CASE("an empty proxy variable counts as unset") {
+TEST_CASE("an empty proxy variable counts as unset, NO_PROXY too") {
   CHECK(via({}, {{"https_proxy", ""}, {"HTTPS_PROXY", "http://upper:2"}}, true) == "upper:2");
   CHECK(via({}, {{"https_proxy", "  "}}, true) == "direct");
+  CHECK(via({}, {{"https_proxy", "http://p:1"}, {"no_proxy", ""}, {"NO_PROXY", "*"}}, true) == "direct");
 }
 
 TEST_CASE("an invalid proxy in the environment is a configuration error, unless NO_PROXY bypasses it") {

@@ -9,8 +9,8 @@
 //    upper-case HTTP_PROXY, which a CGI server sets from the client's
 //    "Proxy:" header — "httpoxy"); then all_proxy, then ALL_PROXY. The
 //    lower-case name wins; an empty value counts as unset.
-//  * The NO_PROXY list (ProxySettings::no_proxy, else no_proxy, else NO_PROXY;
-//    none when use_env is false) is applied to the proxy chosen either way,
+//  * The NO_PROXY list (ProxySettings::no_proxy, else no_proxy, else NO_PROXY,
+//    an empty variable counting as unset; none when use_env is false) is applied to the proxy chosen either way,
 //    as curl does. Entries are comma-separated and trimmed: `*` (every host);
 //    a name, which matches itself and its subdomains (`example.com` and
 //    `.example.com` and `*.example.com` all match `api.example.com` and
