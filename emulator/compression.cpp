@@ -106,7 +106,9 @@ std::string compress(std::string_view body, Coding coding) {
     if (coding == Coding::identity) return std::string(body);
     z_stream z{};
     int bits = coding == Coding::gzip ? 16 + MAX_WBITS : MAX_WBITS;
-    if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, bits, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    // Level 1, nginx's default gzip_comp_level: the emulator must stay fast
+    // enough never to be a benchmark's bottleneck.
+    if (deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, bits, 8, Z_DEFAULT_STRATEGY) != Z_OK)
         throw std::runtime_error("zlib deflateInit2 failed");
     std::string out(deflateBound(&z, uLong(body.size())) + 64, '\0');
     z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data()));
