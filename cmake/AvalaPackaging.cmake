@@ -45,9 +45,9 @@ set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)  # only libavala0 holds a shared li
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
 set(_exact "(= ${PROJECT_VERSION})")
 if(AVALA_STATIC)
-  # libavala.a: the -dev package is all there is; its users link OpenSSL and simdjson.
+  # libavala.a: the -dev package is all there is; its users link OpenSSL, simdjson and zlib.
   set(CPACK_COMPONENTS_ALL development tools)
-  set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS "libssl-dev, libsimdjson-dev")
+  set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS "libssl-dev, libsimdjson-dev, zlib1g-dev")
 else()
   set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS "${_soname_pkg} ${_exact}")
   set(CPACK_DEBIAN_TOOLS_PACKAGE_DEPENDS "${_soname_pkg} ${_exact}")

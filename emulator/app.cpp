@@ -4,6 +4,7 @@
 #include <charconv>
 #include <chrono>
 
+#include "compression.hpp"
 #include "resources.hpp"
 #include "responses.hpp"
 
@@ -13,6 +14,7 @@ App::App(const Options& options, Store store, std::string bound_host)
     : store_(std::move(store)),
       links_{options.tls_cert ? "https" : "http", options.public_url, std::move(bound_host)},
       api_key_(options.api_key),
+      compress_(options.compress),
       router_(options.api_key),
       limiter_(options.rate_limit) {
     add_routes();
@@ -108,6 +110,7 @@ Response App::handle(const Request& request) {
     auto fault = faults_.match(request.method, path);
     Response r = fault ? apply_fault(*fault, route) : route();
     add_rate_limit_headers(r, q);
+    if (compress_) encode_response(r, request.accept_encoding);
     return r;
 }
 

@@ -43,6 +43,7 @@ private:
     State state_;
     LinkConfig links_;
     std::string api_key_;
+    bool compress_;  // gzip/deflate answers when asked (--no-compress: never)
     Router router_;
     RateLimiter limiter_;
     Faults faults_;

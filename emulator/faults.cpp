@@ -37,6 +37,8 @@ constexpr Kind kKinds[] = {
     {"silent", false, Wire::silent},
     {"trickle", true, Wire::trickle},
     {"stall_mid_body", true, Wire::stall_mid_body},
+    {"bogus_encoding", true, Wire::normal},
+    {"compression_bomb", false, Wire::compression_bomb},
 };
 
 const Kind* find_kind(std::string_view name) {
@@ -119,6 +121,15 @@ std::variant<std::uint64_t, Response> Faults::install(std::string_view body) {
         f.location = read_text(o, "location", true, errors).value_or("");
     } else if (kn == "oversize_body") {
         f.bytes = read_uint(o, "bytes", 0, 64, std::uint64_t(1) << 40, true, errors);
+    } else if (kn == "compression_bomb") {
+        f.bytes = read_uint(o, "bytes", 0, 64, std::uint64_t(1) << 40, true, errors);
+        f.encoding = read_text(o, "encoding", false, errors).value_or("gzip");
+        if (f.encoding != "gzip" && f.encoding != "deflate")
+            errors["encoding"] = json::array{"Must be \"gzip\" or \"deflate\"."};
+    } else if (kn == "bogus_encoding") {
+        f.encoding = read_text(o, "encoding", false, errors).value_or("br");
+        if (f.encoding.empty() || f.encoding.find_first_of("\r\n") != std::string::npos)
+            errors["encoding"] = json::array{"Must be a non-empty header value."};
     } else if (kn == "delay") {
         f.ms = std::chrono::milliseconds(read_uint(o, "ms", 0, 0, 600'000, true, errors));
     } else if (kn == "trickle") {
@@ -198,6 +209,11 @@ Response apply_fault(const Fault& f, const std::function<Response()>& route) {
             "\"next\":null,\"previous\":null}";
     } else if (f.name == "oversize_body") {
         r.wire_bytes = f.bytes;
+    } else if (f.name == "compression_bomb") {
+        r.wire_bytes = f.bytes;
+        r.wire_coding = f.encoding == "deflate" ? Coding::deflate : Coding::gzip;
+    } else if (f.name == "bogus_encoding") {
+        r.headers.emplace_back("Content-Encoding", f.encoding);  // the body stays as it was
     } else if (f.name == "delay") {
         r.delay += f.ms;
     } else if (f.name == "trickle") {

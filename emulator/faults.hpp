@@ -31,7 +31,8 @@ struct Fault {
     std::optional<std::string> retry_after;  // status: the Retry-After value
     std::optional<std::string> body;         // status: the body, as sent
     std::string location;                    // redirect
-    std::uint64_t bytes = 0;                 // oversize_body
+    std::uint64_t bytes = 0;                 // oversize_body, compression_bomb (decoded)
+    std::string encoding;                    // bogus_encoding (any), compression_bomb (gzip|deflate)
     std::chrono::milliseconds ms{0};         // delay; trickle's interval
 };
 

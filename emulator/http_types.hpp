@@ -12,6 +12,9 @@
 
 namespace emu {
 
+// A Content-Encoding the emulator can send (compression.hpp).
+enum class Coding { identity, gzip, deflate };
+
 // One parsed HTTP request. The views point into the server's request object
 // and are valid only while a handler runs.
 struct Request {
@@ -19,6 +22,7 @@ struct Request {
     std::string_view target;   // origin-form target: path plus optional "?query"
     std::string_view host;     // Host header, empty when absent
     std::string_view api_key;  // X-Avala-Api-Key, meaningful only if has_api_key
+    std::string_view accept_encoding;  // Accept-Encoding, empty when absent
     std::string_view body;
     bool has_api_key = false;
     std::uint64_t connection_id = 0;  // per accepted connection, from 1
@@ -39,6 +43,7 @@ enum class Wire {
     silent,                // no answer; the socket stays open
     trickle,               // the normal response, one byte per wire_interval
     stall_mid_body,        // headers and half the body, then silence
+    compression_bomb,      // wire_coding-compressed JSON of wire_bytes bytes decoded, streamed
 };
 
 // What a handler answers. The server adds the headers every response gets
@@ -50,7 +55,8 @@ struct Response {
     std::chrono::milliseconds delay{0};
     std::vector<std::pair<std::string, std::string>> headers;  // extra headers, e.g. Allow
     Wire wire = Wire::normal;
-    std::uint64_t wire_bytes = 0;             // oversize_body: the body's size
+    std::uint64_t wire_bytes = 0;             // oversize_body, compression_bomb: the (decoded) body's size
+    Coding wire_coding = Coding::identity;    // compression_bomb: gzip or deflate
     std::chrono::milliseconds wire_interval{0};  // trickle: the pause between bytes
 };
 

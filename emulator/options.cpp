@@ -14,7 +14,7 @@ constexpr const char* kUsage =
     "usage: avala-emulator [--host 127.0.0.1] [--port 0] [--api-key KEY]\n"
     "                      [--data FILE] [--generate projects=N,tasks=M,datasets=K]\n"
     "                      [--public-url URL] [--threads N] [--rate-limit N/Ss]\n"
-    "                      [--tls-cert FILE --tls-key FILE]\n"
+    "                      [--tls-cert FILE --tls-key FILE] [--no-compress]\n"
     "Serves the Avala REST API from memory; prints its base URL on the first line.\n"
     "  --data FILE        {\"projects\": [...], \"tasks\": [...], \"datasets\": [...]}\n"
     "                     instead of the seed\n"
@@ -23,6 +23,8 @@ constexpr const char* kUsage =
     "                     without it the X-RateLimit-* headers report 100/60s, nothing refused\n"
     "  --tls-cert FILE --tls-key FILE\n"
     "                     (TLS) serve HTTPS with this PEM certificate chain and private key\n"
+    "  --no-compress      never compress answers (by default gzip or deflate when the\n"
+    "                     request's Accept-Encoding asks for it)\n"
     "Tests script faults over POST/GET/DELETE /__emulator/faults (see README).\n";
 
 template <class T>
@@ -94,6 +96,10 @@ std::variant<Options, ExitNow> parse_options(int argc, char** argv) {
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string_view arg = args[i];
         if (arg == "-h" || arg == "--help") return ExitNow{0, kUsage};
+        if (arg == "--no-compress") {  // the one option without a value
+            o.compress = false;
+            continue;
+        }
 
         // Accept both "--opt value" and "--opt=value".
         std::string_view name = arg, value;

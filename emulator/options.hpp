@@ -24,6 +24,8 @@ struct Options {
     RateLimitSpec rate_limit;  // --rate-limit N/Ss enforces; else report 100/60 s only
     // --tls-cert and --tls-key (PEM files, given together): serve HTTPS.
     std::optional<std::string> tls_cert, tls_key;
+    // gzip/deflate answers when Accept-Encoding asks; --no-compress turns it off.
+    bool compress = true;
 };
 
 constexpr const char* kDemoApiKey = "avala-emulator-key";

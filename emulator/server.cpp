@@ -14,6 +14,7 @@
 #include <boost/beast/ssl.hpp>
 
 #include "app.hpp"
+#include "compression.hpp"
 
 namespace emu {
 
@@ -177,6 +178,26 @@ asio::awaitable<void> misbehave(Stream& stream, BeastResponse& res, const Respon
                 co_await write_padded_json(stream, plan.wire_bytes);
             hang_up(sock);
             co_return;
+        case Wire::compression_bomb: {
+            // Small on the wire, plan.wire_bytes once inflated; written in
+            // batches of the repeated piece, never whole.
+            const Bomb bomb = make_bomb(plan.wire_bytes, plan.wire_coding);
+            res.keep_alive(false);
+            res.set(http::field::content_encoding, coding_name(plan.wire_coding));
+            res.content_length(bomb.wire_size());
+            constexpr std::uint64_t kBatch = 64;
+            std::string batch;
+            for (std::uint64_t i = 0; i < std::min(kBatch, bomb.units); ++i) batch += bomb.unit;
+            bool ok = co_await write_bytes(stream, head_of(res) + bomb.head);
+            for (std::uint64_t left = bomb.units; ok && left > 0;) {
+                std::uint64_t n = std::min(kBatch, left);
+                ok = co_await write_bytes(stream, std::string_view(batch).substr(0, n * bomb.unit.size()));
+                left -= n;
+            }
+            if (ok) co_await write_bytes(stream, bomb.tail);
+            hang_up(sock);
+            co_return;
+        }
         case Wire::trickle: {
             res.keep_alive(false);
             res.content_length(body.size());
@@ -218,6 +239,7 @@ asio::awaitable<bool> serve_requests(Stream& stream, App& app, std::uint64_t id)
         request.target = req.target();
         request.host = req[http::field::host];
         request.body = req.body();
+        request.accept_encoding = req[http::field::accept_encoding];
         if (auto it = req.find("X-Avala-Api-Key"); it != req.end()) {
             request.api_key = it->value();
             request.has_api_key = true;
@@ -234,6 +256,7 @@ asio::awaitable<bool> serve_requests(Stream& stream, App& app, std::uint64_t id)
         plan.wire = answer.wire;
         plan.wire_bytes = answer.wire_bytes;
         plan.wire_interval = answer.wire_interval;
+        plan.wire_coding = answer.wire_coding;
         auto res = to_beast(std::move(answer), req.version(), keep_alive, id);
         if (plan.wire != Wire::normal) {
             co_await misbehave(stream, res, plan);

@@ -8,7 +8,7 @@ pkgs=(
   libtomlplusplus-dev zsh fish
   doctest-dev pybind11-dev python3 python3-dev python3-pytest python3-venv python3-pip
   python3-setuptools python3-wheel python3-mypy
-  clang libclang-rt-14-dev wrk nginx-light
+  clang libclang-rt-14-dev wrk nginx-light tinyproxy curl zlib1g-dev
   golang-go
   doxygen abigail-tools file
 )
@@ -27,7 +27,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   echo "install-deps: installing ${missing[*]}"
   $SUDO apt-get update -qq
-  # Packages that are servers (nginx, for the tests) must not start a system
+  # Packages that are servers (nginx, tinyproxy, for the tests) must not start a system
   # service listening on every interface: policy-rc.d says no while we install.
   policy=/usr/sbin/policy-rc.d
   if [ ! -e "$policy" ]; then
