@@ -21,11 +21,13 @@ import math
 import os
 import platform
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,7 +42,8 @@ TASKS = 1_000_000
 LIMIT = 100
 PASSES = 5  # walks per Python pagination run; their median counts
 NATIVE_PASSES = 10  # walks per native contender, taking turns in one process; their median counts
-STAGES = ("pagination", "latency", "capacity", "memory", "cold")
+STAGES = ("pagination", "latency", "capacity", "memory", "cold", "fanout")
+FANOUT_INFLIGHT, FANOUT_DELAY_MS, FANOUT_GETS = 64, 20, 2000
 BEGIN, END = "<!-- BEGIN GENERATED: bench/run.py rewrites this block -->", "<!-- END GENERATED -->"
 
 
@@ -326,6 +329,42 @@ def stage_capacity(e: Env, emu: Emulator, rep: Report) -> None:
     ]
 
 
+def fanout_contenders(e: Env, emu: Emulator, uid: str) -> Dict[str, Callable[[], dict]]:
+    """Each contender keeps FANOUT_INFLIGHT gets in flight from one thread and
+    prints {"gets_per_s": ...}; the bindings' scripts join when present."""
+    args = ["--url", emu.url, "--key", KEY, "--uid", uid, "--inflight", FANOUT_INFLIGHT, "--n", FANOUT_GETS]
+    found: Dict[str, Callable[[], dict]] = {
+        "C ABI": lambda: run_json([e.bin("avala-bench-fanout"), *args], e.env)}
+    if (HERE / "fanout_py.py").exists():
+        found["Python asyncio"] = lambda: run_json([sys.executable, HERE / "fanout_py.py", *args], e.env)
+    node_script = HERE / "fanout_node.js"
+    if node_script.exists() and shutil.which("node"):
+        found["Node"] = lambda: run_json(["node", node_script, *args], e.env)
+    return found
+
+
+def stage_fanout(e: Env, rep: Report) -> None:
+    with emulator(e.bin("avala-emulator"), "projects=100") as emu:
+        uid = first_uid(emu)
+        rule = json.dumps({"method": "GET", "path": urllib.parse.urlsplit(emu.url).path + "/users/me/projects/*",
+                           "count": 0, "fault": "delay", "ms": FANOUT_DELAY_MS}).encode()  # count 0: every get
+        origin = emu.url[: emu.url.index("/", len("http://"))]
+        req = urllib.request.Request(f"{origin}/__emulator/faults", data=rule, method="POST",
+                                     headers={"Content-Type": "application/json"})
+        urllib.request.urlopen(req, timeout=30).close()
+        ideal = FANOUT_INFLIGHT / (FANOUT_DELAY_MS / 1000)
+        results = interleaved(e.rounds, fanout_contenders(e, emu, uid))
+    for name, runs in results.items():
+        rates = [r["gets_per_s"] for r in runs]
+        rep.rows.append(ratio_row(
+            f"6. Fan-out, {FANOUT_INFLIGHT} gets in flight from one thread ({name}), server delay "
+            f"{FANOUT_DELAY_MS} ms: gets/s / ideal", [x / ideal for x in rates],
+            f"{fmt_rate(median(rates))} gets/s vs ideal {fmt_rate(ideal)}", "≥ 0.8", lambda x: x >= 0.8))
+    rep.details.append(f"Fan-out: an emulator whose project gets are delayed {FANOUT_DELAY_MS} ms (its `delay` "
+                       f"fault); each contender keeps {FANOUT_INFLIGHT} gets in flight from one thread, "
+                       f"{FANOUT_GETS:,} in all, per round; ideal = in flight / delay = {fmt_rate(ideal)} gets/s.")
+
+
 def stage_memory(e: Env, rep: Report) -> None:
     with emulator(e.bin("avala-emulator"), f"projects=1000,tasks={TASKS}") as emu:
         r = run_json([e.bin("avala-bench-rss"), emu.url, KEY, LIMIT], e.env)
@@ -422,6 +461,9 @@ def main() -> int:
     if "memory" in stages:
         print("… memory", file=sys.stderr, flush=True)
         stage_memory(e, rep)
+    if "fanout" in stages:
+        print("… fanout", file=sys.stderr, flush=True)
+        stage_fanout(e, rep)
 
     rep.rows.sort(key=lambda r: r.name.split(".")[0])
     block = ["## Machine", "", *host, "", "## Ratios", "", *table(rep.rows), "",

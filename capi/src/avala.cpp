@@ -19,6 +19,10 @@ static_assert(static_cast<int>(avala::ProjectStatus::unknown) == AVALA_PROJECT_S
 
 using namespace capi;
 
+int capi::status_of(std::exception_ptr e, avala_error** out) noexcept {
+  return guard(out, [&]() -> int { std::rethrow_exception(std::move(e)); });
+}
+
 extern "C" {
 
 const char* avala_version(void) {
@@ -136,7 +140,12 @@ int avala_client_derive(avala_client** out, avala_client* client, const avala_ca
       }
       if (opts->interrupt_interval_ms > 0) ctx->interrupt_every = std::chrono::milliseconds(opts->interrupt_interval_ms);
     }
-    *out = new avala_client{client->client.with_context(std::move(ctx))};
+    auto derived = std::make_unique<avala_client>(avala_client{client->client.with_context(std::move(ctx))});
+    if (opts != nullptr && opts->version >= 2 && opts->queue != nullptr) {
+      derived->queue = opts->queue->queue;
+      derived->tag = opts->tag;
+    }
+    *out = derived.release();
     return AVALA_OK;
   });
 }
@@ -154,6 +163,46 @@ int avala_client_rate_limit(avala_rate_limit* out, const avala_client* client) {
   return AVALA_OK;
 }
 
+/* ---- completion queues ---- */
+
+int avala_queue_new(avala_queue** out, avala_error** out_err) {
+  if (out == nullptr) return invalid(out_err, "out must not be NULL");
+  *out = nullptr;
+  return guard(out_err, [&] {
+    auto q = std::make_shared<capi::Queue>();
+    if (q->fd() < 0) return fail(out_err, AVALA_E_NO_MEMORY, "no file descriptor left for a completion queue");
+    *out = new avala_queue{std::move(q)};
+    return AVALA_OK;
+  });
+}
+
+void avala_queue_free(avala_queue* queue) {
+  if (queue == nullptr) return;
+  try {
+    queue->queue->set_notify(nullptr, nullptr);  // its thread stops here, not on the engine
+  } catch (...) {
+    // Clearing makes nothing: not reached.
+  }
+  delete queue;
+}
+
+int avala_queue_fd(const avala_queue* queue) { return queue ? queue->queue->fd() : -1; }
+
+int avala_queue_set_notify(avala_queue* queue, avala_notify_fn fn, void* payload) {
+  if (queue == nullptr) return AVALA_E_INVALID_ARGUMENT;
+  return guard(nullptr, [&] {
+    queue->queue->set_notify(fn, payload);
+    return AVALA_OK;
+  });
+}
+
+size_t avala_queue_poll(avala_queue* queue, avala_completion* out, size_t max, int64_t timeout_ms) {
+  if (queue == nullptr || out == nullptr || max == 0) return 0;
+  return queue->queue->poll(out, max, timeout_ms);
+}
+
+size_t avala_queue_pending(const avala_queue* queue) { return queue ? queue->queue->pending() : 0; }
+
 /* ---- generic request ---- */
 
 int avala_request(avala_response** out, avala_client* client, const char* method, const char* path_and_query,
@@ -168,10 +217,11 @@ int avala_request(avala_response** out, avala_client* client, const char* method
       return fail(out_err, AVALA_E_INVALID_ARGUMENT, "method must be an upper-case HTTP method such as GET");
     }
     avala::check_relative_target(path_and_query);
-    std::string target = core(client).base_url().path + path_and_query;
-    auto resp = core(client).send(m, std::move(target), opt_str(body_json));
-    *out = new avala_response{std::move(resp)};
-    return AVALA_OK;
+    avala::Call<avala::HttpResponse> call{std::string(m), client->client.base_url().path + path_and_query,
+                                          opt_str(body_json), [](avala::HttpResponse& r) { return std::move(r); }};
+    return deliver(out, client, std::move(call),
+                   [](avala::HttpResponse r) { return new avala_response{std::move(r)}; },
+                   &free_as<avala_response, avala_response_free>);
   });
 }
 
@@ -249,8 +299,9 @@ int avala_project_get(avala_project** out, avala_client* client, const char* uid
   }
   *out = nullptr;
   return guard(out_err, [&] {
-    *out = new avala_project(avala::projects::get(core(client), uid));
-    return AVALA_OK;
+    return deliver(out, client, avala::projects::get_call(client->client, uid),
+                   [](avala::Project p) { return new avala_project(std::move(p)); },
+                   &free_as<avala_project, avala_project_free>);
   });
 }
 
@@ -259,13 +310,15 @@ int avala_project_list_page(avala_project_page** out, avala_client* client, cons
   if (out == nullptr || client == nullptr) return invalid(out_err, "out and client must not be NULL");
   *out = nullptr;
   return guard(out_err, [&] {
-    auto page = avala::projects::list(core(client), list_params(opts));
-    auto result = std::make_unique<avala_project_page>();
-    result->items.reserve(page.items.size());
-    for (auto& item : page.items) result->items.push_back(std::make_unique<avala_project>(std::move(item)));
-    result->cursors = Cursors::of(page);
-    *out = result.release();
-    return AVALA_OK;
+    auto make = [](avala::Page<avala::Project> page) {
+      auto result = std::make_unique<avala_project_page>();
+      result->items.reserve(page.items.size());
+      for (auto& item : page.items) result->items.push_back(std::make_unique<avala_project>(std::move(item)));
+      result->cursors = Cursors::of(page);
+      return result.release();
+    };
+    return deliver(out, client, avala::projects::list_call(client->client, list_params(opts)), make,
+                   &free_as<avala_project_page, avala_project_page_free>);
   });
 }
 
@@ -292,7 +345,7 @@ int avala_project_list(avala_project_iter** out, avala_client* client, const ava
   if (out == nullptr || client == nullptr) return invalid(out_err, "out and client must not be NULL");
   *out = nullptr;
   return guard(out_err, [&] {
-    *out = new avala_project_iter{avala::projects::iterate(core(client), list_params(opts))};
+    *out = new_iter<avala_project_iter>(avala::projects::iterate(core(client), list_params(opts)), client);
     return AVALA_OK;
   });
 }

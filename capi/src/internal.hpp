@@ -19,11 +19,13 @@
 #include <boost/json/serialize.hpp>
 
 #include "avala.h"
+#include "avala/call.hpp"
 #include "avala/client.hpp"
 #include "avala/error.hpp"
 #include "avala/object.hpp"
 #include "avala/pagination.hpp"
 #include "avala/resources/projects.hpp"
+#include "queue.hpp"
 
 struct avala_error {
   int code;
@@ -36,6 +38,8 @@ struct avala_error {
 
 struct avala_client {
   avala::Client client;  // its context, for a derived client, carries the call options
+  std::shared_ptr<capi::Queue> queue = nullptr;  // set: its calls are asynchronous and complete there
+  std::uint64_t tag = 0;
 };
 
 struct avala_cancel {
@@ -176,6 +180,7 @@ class Block {
 
   // The next item not yet handed out, or nullptr; only the iterator calls it.
   T* take() noexcept { return taken_ < count_ ? &items_[taken_++] : nullptr; }
+  bool left() const noexcept { return taken_ < count_; }
 
   // The iterator is done with the block: gives back its own reference and
   // those of the items it never handed out.
@@ -214,6 +219,9 @@ class Items {
     if (block_ != nullptr) block_->retire();
   }
 
+  // Whether an item of the current block is still to be handed out.
+  bool has_item() const noexcept { return block_ != nullptr && block_->left(); }
+
   // The next item of `pager` (an avala::Paginator), or nullptr at the end.
   template <class Pager>
   T* next(Pager& pager) {
@@ -249,10 +257,24 @@ struct avala_page {
   capi::Cursors cursors;
 };
 
+namespace capi {
+
+// An iterator's state: shared with the step in flight, if any, so that the
+// iterator's handle may be freed meanwhile.
+template <class Item, class T>
+struct Walk {
+  Walk(avala::Paginator<T> p, const avala_client* c) : pager(std::move(p)), queue(c->queue), tag(c->tag) {}
+  avala::Paginator<T> pager;
+  Items<Item> items;
+  std::shared_ptr<Queue> queue;  // the client's: steps are asynchronous
+  std::uint64_t tag;
+  std::atomic<bool> stepping{false};  // an asynchronous step is in flight
+};
+
+}  // namespace capi
+
 struct avala_iter {
-  explicit avala_iter(avala::Paginator<avala::Object> p) : pager(std::move(p)) {}
-  avala::Paginator<avala::Object> pager;
-  capi::Items<avala_object> items;
+  std::shared_ptr<capi::Walk<avala_object, avala::Object>> walk;
 };
 
 struct avala_project_page {
@@ -261,9 +283,7 @@ struct avala_project_page {
 };
 
 struct avala_project_iter {
-  explicit avala_project_iter(avala::Paginator<avala::Project> p) : pager(std::move(p)) {}
-  avala::Paginator<avala::Project> pager;
-  capi::Items<avala_project> items;
+  std::shared_ptr<capi::Walk<avala_project, avala::Project>> walk;
 };
 
 namespace capi {
@@ -322,6 +342,46 @@ int guard(avala_error** out_err, F&& body) noexcept {
   }
 }
 
+// Frees a call's result of type R, given as void* (avala_completion.result).
+template <class R, void (*Free)(R*)>
+void free_as(void* p) noexcept {
+  Free(static_cast<R*>(p));
+}
+
+// Starts an asynchronous call on the client's queue: `start(done)` begins
+// it, and `done` turns its result into the C result with `make` (on the
+// engine) and queues it with the client's tag. Returns AVALA_PENDING.
+template <class T, class Make, class Start>
+int start_on_queue(const avala_client* client, Make make, void (*free_result)(void*), Start&& start) {
+  std::shared_ptr<Queue> q = client->queue;
+  std::uint64_t tag = client->tag;
+  q->started();
+  try {
+    start(avala::Done<T>([q, tag, make = std::move(make), free_result](std::exception_ptr e, std::optional<T> v) {
+      q->complete(tag, std::move(e), [&]() -> void* { return make(std::move(*v)); }, free_result);
+    }));
+  } catch (...) {
+    q->unstart();
+    throw;
+  }
+  return AVALA_PENDING;
+}
+
+// Runs `call` on `client`: blocking, its result made by `make` into *out
+// (out may be NULL for a call without one); or, on a client with a queue,
+// asynchronously (start_on_queue). Inside guard().
+template <class R, class T, class Make>
+int deliver(R** out, const avala_client* client, avala::Call<T> call, Make make, void (*free_result)(void*)) {
+  avala::Client c = core(client);  // the call's own reference: the handle may be freed meanwhile
+  if (client->queue) {
+    return start_on_queue<T>(client, std::move(make), free_result,
+                             [&](avala::Done<T> done) { avala::start(c, std::move(call), std::move(done)); });
+  }
+  auto* result = make(avala::run(c, std::move(call)));
+  if (out != nullptr) *out = result;
+  return AVALA_OK;
+}
+
 inline int invalid(avala_error** out_err, const char* what) noexcept {
   if (out_err != nullptr) *out_err = nullptr;
   return fail(out_err, AVALA_E_INVALID_ARGUMENT, what);
@@ -355,13 +415,57 @@ inline avala::ListParams list_params(const avala_list_options* opts) {
   return p;
 }
 
+// A new iterator handle (avala_iter, avala_project_iter) over `pager`.
+template <class Iter, class T>
+Iter* new_iter(avala::Paginator<T> pager, const avala_client* client) {
+  using W = typename decltype(Iter::walk)::element_type;
+  return new Iter{std::make_shared<W>(std::move(pager), client)};
+}
+
 // avala_project_iter_next and avala_iter_next.
 template <class Iter, class T>
 int iter_next(T** out, Iter* it, avala_error** out_err) noexcept {
   if (out == nullptr || it == nullptr) return invalid(out_err, "out and iterator must not be NULL");
   *out = nullptr;
+  auto& w = *it->walk;
+  if (w.stepping.load(std::memory_order_acquire)) {
+    return invalid(out_err, "a step of this iterator is in flight (asynchronous iterator)");
+  }
   return guard(out_err, [&] {
-    *out = it->items.next(it->pager);
+    if (w.queue && !w.items.has_item() && !w.pager.ready()) {
+      // The next page, fetched on the engine; the item is taken from it there.
+      w.stepping.store(true, std::memory_order_release);
+      w.queue->started();
+      bool sent = false;
+      try {
+        sent = w.pager.fill_async([walk = it->walk](std::exception_ptr e) {
+          auto& ws = *walk;
+          T* item = nullptr;
+          avala_error* error = nullptr;
+          int status = AVALA_OK;
+          if (e) {
+            status = status_of(std::move(e), &error);
+          } else {
+            try {
+              item = ws.items.next(ws.pager);  // at hand now: no I/O
+              if (item == nullptr) status = AVALA_ITER_END;
+            } catch (...) {
+              status = status_of(std::current_exception(), &error);
+            }
+          }
+          ws.stepping.store(false, std::memory_order_release);  // before the caller can see the completion
+          ws.queue->complete(ws.tag, status, item, [](void* p) { free_item(static_cast<T*>(p)); }, error);
+        });
+      } catch (...) {
+        w.queue->unstart();
+        w.stepping.store(false, std::memory_order_release);
+        throw;
+      }
+      if (sent) return AVALA_PENDING;
+      w.queue->unstart();  // nothing to fetch after all: the answer is at hand
+      w.stepping.store(false, std::memory_order_release);
+    }
+    *out = w.items.next(w.pager);
     return *out != nullptr ? AVALA_OK : AVALA_ITER_END;
   });
 }

@@ -44,6 +44,10 @@ auto with_ids(Args ids, F&& f) {
   }
 }
 
+avala_object* new_object(avala::Object o) { return new avala_object(std::move(o)); }
+constexpr auto kFreeObject = &free_as<avala_object, avala_object_free>;
+constexpr auto kFreePage = &free_as<avala_page, avala_page_free>;
+
 std::unique_ptr<avala_page> make_page(std::vector<avala::Object> items) {
   auto page = std::make_unique<avala_page>();
   page->items.reserve(items.size());
@@ -61,9 +65,8 @@ int object_call(avala_object** out, avala_client* client, const Endpoint& ep, Ar
   *out = nullptr;
   return guard(err, [&] {
     std::optional<boost::json::object> b = body();
-    *out = new avala_object(
-        with_ids(ids, [&](Ids i) { return avala::call_object(core(client), ep, i, std::move(b)); }));
-    return AVALA_OK;
+    auto call = with_ids(ids, [&](Ids i) { return avala::object_call(client->client, ep, i, std::move(b)); });
+    return deliver(out, client, std::move(call), new_object, kFreeObject);
   });
 }
 
@@ -83,8 +86,9 @@ int fields_call(avala_object** out, avala_client* client, const Endpoint& ep, Ar
 int empty_call(avala_client* client, const Endpoint& ep, Args ids, avala_error** err) {
   if (client == nullptr || any_null(ids)) return invalid(err, "client and ids must not be NULL");
   return guard(err, [&] {
-    with_ids(ids, [&](Ids i) { avala::call_empty(core(client), ep, i); });
-    return AVALA_OK;
+    auto call = with_ids(ids, [&](Ids i) { return avala::empty_call(client->client, ep, i); });
+    return deliver(static_cast<void**>(nullptr), client, std::move(call), [](avala::Nothing) -> void* { return nullptr; },
+                   nullptr);
   });
 }
 
@@ -95,11 +99,12 @@ int page_call(avala_page** out, avala_client* client, const Endpoint& ep, Args i
   }
   *out = nullptr;
   return guard(err, [&] {
-    auto page = with_ids(ids, [&](Ids i) { return avala::list_page(core(client), ep, i, list_params(opts)); });
-    auto result = make_page(std::move(page.items));
-    result->cursors = Cursors::of(page);
-    *out = result.release();
-    return AVALA_OK;
+    auto call = with_ids(ids, [&](Ids i) { return avala::page_call(client->client, ep, i, list_params(opts)); });
+    return deliver(out, client, std::move(call), [](avala::Page<avala::Object> page) {
+      auto result = make_page(std::move(page.items));
+      result->cursors = Cursors::of(page);
+      return result.release();
+    }, kFreePage);
   });
 }
 
@@ -110,8 +115,8 @@ int iter_call(avala_iter** out, avala_client* client, const Endpoint& ep, Args i
   }
   *out = nullptr;
   return guard(err, [&] {
-    *out = new avala_iter{
-        with_ids(ids, [&](Ids i) { return avala::list_all(core(client), ep, i, list_params(opts)); })};
+    *out = new_iter<avala_iter>(
+        with_ids(ids, [&](Ids i) { return avala::list_all(core(client), ep, i, list_params(opts)); }), client);
     return AVALA_OK;
   });
 }
@@ -258,13 +263,19 @@ int avala_export_wait(avala_object** out, avala_client* c, const char* uid, cons
     }
     avala::exports::Progress cb;
     if (progress != nullptr) {
-      cb = [&](const avala::Object& exp, double elapsed) {
+      cb = [progress, payload](const avala::Object& exp, double elapsed) {
         avala_object view(exp);
         return progress(&view, elapsed, payload) == AVALA_CONTINUE;
       };
     }
-    *out = new avala_object(
-        avala::exports::wait(core(c), uid, avala::exports::make_wait_options(interval, timeout), cb));
+    auto options = avala::exports::make_wait_options(interval, timeout);
+    if (c->queue) {
+      avala::Client client = c->client;
+      return start_on_queue<avala::Object>(c, new_object, kFreeObject, [&](avala::Done<avala::Object> done) {
+        avala::exports::wait_async(client, uid, options, std::move(cb), std::move(done));
+      });
+    }
+    *out = new avala_object(avala::exports::wait(core(c), uid, options, cb));
     return AVALA_OK;
   });
 }
@@ -333,8 +344,8 @@ int avala_quality_target_evaluate(avala_page** out, avala_client* c, const char*
   }
   *out = nullptr;
   return guard(e, [&] {
-    *out = make_page(avala::call_array(core(c), api::kQualityTargetEvaluate, {project})).release();
-    return AVALA_OK;
+    return deliver(out, c, avala::array_call(c->client, api::kQualityTargetEvaluate, {project}),
+                   [](std::vector<avala::Object> items) { return make_page(std::move(items)).release(); }, kFreePage);
   });
 }
 

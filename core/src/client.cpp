@@ -76,31 +76,64 @@ struct Client::Impl {
     return p;
   }
 
-  // Waits for the limiter's budget, never past the deadline: a window that
+  // Spends one request of the limiter's budget (nullopt), or says until when
+  // to wait before asking again — never past the deadline: a window that
   // ends after it fails the call at once (waiting would only end in a timeout).
-  void take_budget(Clock::time_point deadline, const CallContext* ctx) {
-    if (!limiter) return;
-    while (auto reset = limiter->take()) {
-      auto left = *reset - RateLimiter::Clock::now();
-      Clock::time_point until = Clock::now() + std::chrono::ceil<std::chrono::milliseconds>(left);
-      if (until > deadline) {
-        double secs = std::chrono::duration<double>(left).count();
-        throw Error(ErrorKind::rate_limited,
-                    "client-side rate limit: the request budget is spent until the window resets in " +
-                        std::to_string(static_cast<long long>(secs + 0.999)) + " s, after this call's deadline",
-                    0, {}, secs);
-      }
-      transport.sleep_until(until, ctx);
+  std::optional<Clock::time_point> budget(Clock::time_point deadline) {
+    if (!limiter) return std::nullopt;
+    auto reset = limiter->take();
+    if (!reset) return std::nullopt;
+    auto left = *reset - RateLimiter::Clock::now();
+    Clock::time_point until = Clock::now() + std::chrono::ceil<std::chrono::milliseconds>(left);
+    if (until > deadline) {
+      double secs = std::chrono::duration<double>(left).count();
+      throw Error(ErrorKind::rate_limited,
+                  "client-side rate limit: the request budget is spent until the window resets in " +
+                      std::to_string(static_cast<long long>(secs + 0.999)) + " s, after this call's deadline",
+                  0, {}, secs);
     }
+    return until;
   }
 
-  void pause(int retry_no, std::optional<double> retry_after, const CallContext* ctx) {
-    std::chrono::milliseconds d;
-    {
-      std::lock_guard lock(mu);
-      d = retry.delay(retry_no, retry_after, rng);
+  void take_budget(Clock::time_point deadline, const CallContext* ctx) {
+    while (auto until = budget(deadline)) transport.sleep_until(*until, ctx);
+  }
+
+  // What follows an attempt (the same for blocking and asynchronous calls):
+  // the response is the result, or another attempt after `delay`, or the
+  // call fails with `error`.
+  struct Verdict {
+    std::optional<std::chrono::milliseconds> delay;  // retry after it
+    std::optional<Error> error;                      // else fail with it, else succeed
+  };
+
+  std::chrono::milliseconds backoff(int retry_no, std::optional<double> retry_after) {
+    std::lock_guard lock(mu);
+    return retry.delay(retry_no, retry_after, rng);
+  }
+
+  Verdict after_failure(const TransportError& e, int attempt, bool idempotent) {
+    bool safe = idempotent || !e.may_have_reached_server();
+    bool transient = e.kind() == ErrorKind::network || e.kind() == ErrorKind::timeout;
+    if (attempt <= retry.max_retries && safe && transient) return {backoff(attempt, std::nullopt), {}};
+    Error out(e.kind(), redact_text(e.what(), api_key));
+    out.set_attempts(attempt);
+    return {{}, std::move(out)};
+  }
+
+  Verdict after_answer(HttpResponse& resp, int attempt, bool idempotent) {
+    record(resp);
+    if (resp.status >= 200 && resp.status < 300) {
+      resp.attempts = attempt;
+      return {};
     }
-    transport.sleep_until(Clock::now() + d, ctx);
+    Error err = error_from_response(resp.status, resp.body, resp.header("Retry-After"), resp.header("Location"),
+                                    api_key);
+    if (attempt <= retry.max_retries && idempotent && RetryPolicy::retryable_status(resp.status)) {
+      return {backoff(attempt, err.retry_after()), {}};
+    }
+    err.set_attempts(attempt);
+    return {{}, std::move(err)};
   }
 
   Clock::time_point deadline() const { return Clock::now() + timeout; }
@@ -181,8 +214,8 @@ HttpResponse Client::finish(Pending p) const {
   const bool idempotent = RetryPolicy::idempotent(req.method);
 
   for (int attempt = 1;; ++attempt) {
-    const bool may_retry = attempt <= s.retry.max_retries;
     HttpResponse resp;
+    Impl::Verdict v;
     try {
       // One deadline for the whole first attempt, as for any other; except
       // that a caller that read ahead may come back for the answer long
@@ -195,31 +228,101 @@ HttpResponse Client::finish(Pending p) const {
         s.take_budget(deadline, ctx);
         resp = s.transport.send(req, deadline, ctx);
       }
+      v = s.after_answer(resp, attempt, idempotent);
     } catch (const TransportError& e) {
-      bool safe = idempotent || !e.may_have_reached_server();
-      bool transient = e.kind() == ErrorKind::network || e.kind() == ErrorKind::timeout;
-      if (may_retry && safe && transient) {
-        s.pause(attempt, std::nullopt, ctx_.get());
-        continue;
-      }
-      Error out(e.kind(), redact_text(e.what(), s.api_key));
-      out.set_attempts(attempt);
-      throw out;
+      v = s.after_failure(e, attempt, idempotent);
     }
-    s.record(resp);
-    if (resp.status >= 200 && resp.status < 300) {
-      resp.attempts = attempt;
-      return resp;
-    }
-    Error err = error_from_response(resp.status, resp.body, resp.header("Retry-After"),
-                                    resp.header("Location"), s.api_key);
-    if (may_retry && idempotent && RetryPolicy::retryable_status(resp.status)) {
-      s.pause(attempt, err.retry_after(), ctx_.get());
+    if (v.delay) {
+      s.transport.sleep_until(Clock::now() + *v.delay, ctx_.get());
       continue;
     }
-    err.set_attempts(attempt);
-    throw err;
+    if (v.error) throw *v.error;
+    return resp;
   }
+}
+
+namespace {
+
+// The retry loop of Client::send_async: each step is a handler on the
+// engine, and the call ends by calling `done` once.
+struct AsyncCall : std::enable_shared_from_this<AsyncCall> {
+  Client client;  // keeps the pool and the engine alive while the call runs
+  Client::Impl& s;
+  std::shared_ptr<const CallContext> ctx;
+  HttpRequest req;
+  bool idempotent;
+  Client::SendDone done;
+  int attempt = 1;
+  Clock::time_point deadline;
+
+  AsyncCall(Client c, Client::Impl& impl, std::shared_ptr<const CallContext> context, HttpRequest r,
+            Client::SendDone d)
+      : client(std::move(c)), s(impl), ctx(std::move(context)), req(std::move(r)),
+        idempotent(RetryPolicy::idempotent(req.method)), done(std::move(d)) {}
+
+  void fail(std::exception_ptr e) { std::exchange(done, nullptr)(std::move(e), {}); }
+
+  // An attempt: its budget first (waiting for the window if need be), then the request.
+  void attempt_now() {
+    deadline = s.deadline();
+    take_budget();
+  }
+
+  void take_budget() {
+    std::optional<Clock::time_point> until;
+    try {
+      until = s.budget(deadline);
+    } catch (...) {
+      return fail(std::current_exception());
+    }
+    if (!until) return send();
+    s.transport.sleep_async(*until, ctx, [self = shared_from_this()](bool cancelled) {
+      if (cancelled) return self->fail(std::make_exception_ptr(Error(ErrorKind::cancelled, "call cancelled")));
+      self->take_budget();
+    });
+  }
+
+  void send() {
+    s.transport.send_async(req, deadline, ctx, [self = shared_from_this()](std::exception_ptr e, HttpResponse resp) {
+      self->answered(std::move(e), std::move(resp));
+    });
+  }
+
+  void answered(std::exception_ptr e, HttpResponse resp) {
+    Client::Impl::Verdict v;
+    try {
+      if (e) std::rethrow_exception(e);
+      v = s.after_answer(resp, attempt, idempotent);
+    } catch (const TransportError& te) {
+      v = s.after_failure(te, attempt, idempotent);
+    } catch (...) {
+      return fail(std::current_exception());  // cancelled, or out of memory
+    }
+    if (v.error) return fail(std::make_exception_ptr(std::move(*v.error)));
+    if (!v.delay) return std::exchange(done, nullptr)(nullptr, std::move(resp));
+    s.transport.sleep_async(Clock::now() + *v.delay, ctx, [self = shared_from_this()](bool cancelled) {
+      if (cancelled) return self->fail(std::make_exception_ptr(Error(ErrorKind::cancelled, "call cancelled")));
+      ++self->attempt;
+      self->attempt_now();
+    });
+  }
+};
+
+}  // namespace
+
+void Client::send_async(std::string_view method, std::string target, std::optional<std::string> body,
+                        SendDone done) const {
+  Impl& s = *impl_;
+  HttpRequest req{std::string(method), std::move(target), s.headers, std::move(body)};
+  if (req.body) req.headers.emplace_back("Content-Type", "application/json");
+  auto call = std::make_shared<AsyncCall>(*this, s, ctx_, std::move(req), std::move(done));
+  call->attempt_now();
+}
+
+void Client::sleep_async(Clock::time_point until, std::function<void(std::exception_ptr)> done) const {
+  impl_->transport.sleep_async(until, ctx_, [done = std::move(done)](bool cancelled) {
+    done(cancelled ? std::make_exception_ptr(Error(ErrorKind::cancelled, "call cancelled")) : nullptr);
+  });
 }
 
 }  // namespace avala

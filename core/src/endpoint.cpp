@@ -97,9 +97,39 @@ void check_filters(const Endpoint& ep, const Query& filters) {
   }
 }
 
-Page<Object> list_page(const Client& client, const Endpoint& ep, Ids ids, const ListParams& params) {
+Call<Page<Object>> page_call(const Client& client, const Endpoint& ep, Ids ids, const ListParams& params) {
   check_filters(ep, params.filters);
-  return fetch_page<Object>(client, ep.route, ids, params, decoder(ep));
+  return page_call<Object>(client, ep.route, ids, params, decoder(ep));
+}
+
+Call<Object> object_call(const Client& client, const Endpoint& ep, Ids ids, std::optional<json::object> body) {
+  std::optional<std::string> text;
+  if (body) text = json::serialize(*body);
+  const Schema* schema = ep.result;
+  return {std::string(ep.route.method), expand(client.base_url(), ep.route, ids), std::move(text),
+          [schema](HttpResponse& resp) { return Object::decode(*schema, decode_object(std::move(resp.body))); }};
+}
+
+Call<Nothing> empty_call(const Client& client, const Endpoint& ep, Ids ids) {
+  return {std::string(ep.route.method), expand(client.base_url(), ep.route, ids), std::nullopt,
+          [](HttpResponse&) { return Nothing{}; }};
+}
+
+Call<std::vector<Object>> array_call(const Client& client, const Endpoint& ep, Ids ids) {
+  return {std::string(ep.route.method), expand(client.base_url(), ep.route, ids), std::nullopt,
+          [decode = decoder(ep), label = ep.label](HttpResponse& resp) {
+            Records records;
+            try {
+              records = decode_array(std::move(resp.body));
+            } catch (const Error& e) {
+              throw Error(ErrorKind::decode, std::string(label) + ": " + e.what());
+            }
+            return decode_items(std::move(records), decode);
+          }};
+}
+
+Page<Object> list_page(const Client& client, const Endpoint& ep, Ids ids, const ListParams& params) {
+  return run(client, page_call(client, ep, ids, params));
 }
 
 Paginator<Object> list_all(const Client& client, const Endpoint& ep, Ids ids, const ListParams& params) {
@@ -108,28 +138,13 @@ Paginator<Object> list_all(const Client& client, const Endpoint& ep, Ids ids, co
 }
 
 Object call_object(const Client& client, const Endpoint& ep, Ids ids, std::optional<json::object> body) {
-  std::string target = expand(client.base_url(), ep.route, ids);
-  std::optional<std::string> text;
-  if (body) text = json::serialize(*body);
-  auto resp = client.send(ep.route.method, std::move(target), std::move(text));
-  return decoding(resp, [&] { return Object::decode(*ep.result, decode_object(std::move(resp.body))); });
+  return run(client, object_call(client, ep, ids, std::move(body)));
 }
 
-void call_empty(const Client& client, const Endpoint& ep, Ids ids) {
-  client.send(ep.route.method, expand(client.base_url(), ep.route, ids));
-}
+void call_empty(const Client& client, const Endpoint& ep, Ids ids) { run(client, empty_call(client, ep, ids)); }
 
 std::vector<Object> call_array(const Client& client, const Endpoint& ep, Ids ids) {
-  auto resp = client.send(ep.route.method, expand(client.base_url(), ep.route, ids));
-  return decoding(resp, [&] {
-    Records records;
-    try {
-      records = decode_array(std::move(resp.body));
-    } catch (const Error& e) {
-      throw Error(ErrorKind::decode, std::string(ep.label) + ": " + e.what());
-    }
-    return decode_items(std::move(records), decoder(ep));
-  });
+  return run(client, array_call(client, ep, ids));
 }
 
 }  // namespace avala

@@ -47,6 +47,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -56,8 +57,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <functional>
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 
 #include "avala/error.hpp"
 #include "avala/json_codec.hpp"
@@ -191,9 +194,22 @@ std::string tls_failure_message(const error_code& ec, SSL* ssl) {
 
 // ---- the engine -----------------------------------------------------------
 
-struct Engine {
-  explicit Engine(const TransportOptions& opts)
-      : generation(avala::generation()), poke_fd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+// The thread that drives an engine while asynchronous calls are in flight
+// and no caller's thread does (see Engine::async_begin). Its state is shared
+// with the thread, which holds the engine itself only while it runs it: the
+// last reference to an engine may then be dropped on that thread.
+struct Runner {
+  std::mutex mu;
+  std::condition_variable cv;
+  int calls = 0;      // asynchronous calls in flight (mu)
+  bool stop = false;  // mu
+  std::atomic<bool> idle{true};  // calls == 0: the thread's wait ends
+  std::thread thread;
+};
+
+struct Engine : std::enable_shared_from_this<Engine> {
+  explicit Engine(const TransportOptions& o)
+      : opts(o), generation(avala::generation()), poke_fd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
     if (poke_fd < 0) throw Error(ErrorKind::internal, "cannot make the engine's eventfd");
     if (!opts.endpoint.tls) return;
     tls_ctx.emplace(ssl::context::tls_client);
@@ -210,6 +226,19 @@ struct Engine {
   }
 
   ~Engine() {
+    if (runner) {
+      {
+        std::lock_guard lock(runner->mu);
+        runner->stop = true;
+      }
+      runner->cv.notify_all();
+      // The runner may drop the last reference itself, after its wait.
+      if (runner->thread.get_id() == std::this_thread::get_id()) {
+        runner->thread.detach();
+      } else {
+        runner->thread.join();
+      }
+    }
     // Runs what is queued (the closing of dropped requests) before the pool
     // and the context go.
     work.reset();
@@ -311,6 +340,35 @@ struct Engine {
     f();
   }
 
+  // An asynchronous call starts (async_begin) or has delivered its result
+  // (async_end). While any is in flight the runner thread waits on the
+  // engine like a blocking caller (leading, or following a caller's thread
+  // that leads), so their I/O goes on when no caller waits.
+  void async_begin() {
+    std::unique_lock lock(runner_mu);
+    if (!runner) {
+      runner = std::make_shared<Runner>();
+      runner->thread = std::thread(run_async, weak_from_this(), runner);
+    }
+    lock.unlock();
+    std::lock_guard l(runner->mu);
+    if (runner->calls++ == 0) {
+      runner->idle.store(false);
+      runner->cv.notify_all();
+    }
+  }
+  void async_end() {
+    {
+      std::lock_guard l(runner->mu);
+      if (--runner->calls != 0) return;
+      runner->idle.store(true);
+    }
+    wake_followers();  // the runner, if it follows
+  }
+  static void run_async(std::weak_ptr<Engine> weak, std::shared_ptr<Runner> r);
+
+  const TransportOptions opts;
+  std::atomic<std::size_t> opened{0};  // connections opened
   const std::uint64_t generation;
   // One thread runs it at a time (the leader), so hint 1: a handler's
   // immediate completions stay on the running thread's own queue instead of
@@ -332,7 +390,28 @@ struct Engine {
   const int poke_fd;
   std::atomic<bool> direct_polling{false};
   std::atomic<int> active{0};  // exchanges not done, and cancel watches: what needs the reactor
+
+  std::mutex runner_mu;
+  std::shared_ptr<Runner> runner;  // made by the first asynchronous call
 };
+
+void Engine::run_async(std::weak_ptr<Engine> weak, std::shared_ptr<Runner> r) {
+  static const std::atomic<bool> never{false};
+  for (;;) {
+    {
+      std::unique_lock lock(r->mu);
+      r->cv.wait(lock, [&] { return r->stop || r->calls > 0; });
+      if (r->stop) return;
+    }
+    std::shared_ptr<Engine> e = weak.lock();
+    if (!e) return;
+    try {
+      e->wait(never, Clock::time_point::max(), nullptr, &r->idle);
+    } catch (...) {
+      // wait throws only without a cancel token (none here): not reached
+    }
+  }
+}
 
 Engine::Woke Engine::wait(const std::atomic<bool>& done, Clock::time_point deadline, const CallContext* ctx,
                           const std::atomic<bool>* also) {
@@ -404,9 +483,8 @@ Engine::Woke Engine::wait(const std::atomic<bool>& done, Clock::time_point deadl
 // Every member is touched only on the engine (by its leader), except `done`
 // and, once `done` is set, the outcome, which the waiter then owns.
 struct Exchange : std::enable_shared_from_this<Exchange> {
-  Exchange(Engine& e, const TransportOptions& o, std::atomic<std::size_t>& opened_count,
-           std::shared_ptr<const Request> r, std::unique_ptr<Connection> c)
-      : eng(e), opts(o), opened(opened_count), req(std::move(r)), conn(std::move(c)), reused(conn != nullptr) {}
+  Exchange(Engine& e, std::shared_ptr<const Request> r, std::unique_ptr<Connection> c)
+      : eng(e), opts(e.opts), opened(e.opened), req(std::move(r)), conn(std::move(c)), reused(conn != nullptr) {}
 
   Engine& eng;
   const TransportOptions& opts;
@@ -423,6 +501,10 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
   bool closed = false;     // the socket is closed (the connection object stays, see close())
   std::atomic<bool> direct{false};  // the answer is waited for by direct_wait, not the reactor
   bool want_read = false;  // a waiter wants the answer read as soon as it can be
+  // An asynchronous call's: nobody waits on `done`; on_done runs (on the
+  // engine) when it is set, and the answer is always awaited on the reactor.
+  bool async = false;
+  std::function<void()> on_done;
 
   // The outcome.
   std::atomic<bool> done{false};
@@ -577,7 +659,7 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
   // its waiter's poll() (direct_wait: one syscall, no reactor); else the
   // reactor waits.
   void wait_more() {
-    if (conn->plain && eng.active.load() == 1) {
+    if (!async && conn->plain && eng.active.load() == 1) {
       direct = true;
       eng.wake_followers();  // its waiter may be a follower (the leader only sleeping): it must look
       return;
@@ -753,6 +835,7 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
     --eng.active;
     done.store(true);
     eng.wake_followers();
+    if (on_done) std::exchange(on_done, nullptr)();
   }
 };
 
@@ -762,11 +845,10 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
 
 struct Transport::Impl {
   TransportOptions opts;
-  std::atomic<std::size_t> opened{0};
-  std::unique_ptr<Engine> owned;   // this process's engine
+  std::shared_ptr<Engine> owned;   // this process's engine (asynchronous calls hold it too)
   std::atomic<Engine*> current{nullptr};
 
-  explicit Impl(TransportOptions o) : opts(std::move(o)), owned(std::make_unique<Engine>(opts)) {
+  explicit Impl(TransportOptions o) : opts(std::move(o)), owned(std::make_shared<Engine>(opts)) {
     current.store(owned.get());
   }
 
@@ -775,12 +857,12 @@ struct Transport::Impl {
   Engine& engine() {
     Engine* e = current.load(std::memory_order_acquire);
     if (e->generation == generation()) return *e;
-    auto fresh = std::make_unique<Engine>(opts);
+    auto fresh = std::make_shared<Engine>(opts);
     if (current.compare_exchange_strong(e, fresh.get())) {
       e->forget_inherited();
-      (void)owned.release();  // the parent's: never destroyed here
+      (void)new std::shared_ptr<Engine>(std::move(owned));  // the parent's: never destroyed here
       owned = std::move(fresh);
-      return *owned;
+      return *current.load();
     }
     return *e;  // another thread of the child replaced it first
   }
@@ -828,11 +910,10 @@ namespace {
 
 // Starts an exchange for the state's request on `conn` (a checked idle
 // connection, or null for a new one).
-void launch(Transport::Pending::State& s, Engine& eng, const TransportOptions& opts,
-            std::atomic<std::size_t>& opened, std::unique_ptr<Connection> conn) {
+void launch(Transport::Pending::State& s, Engine& eng, std::unique_ptr<Connection> conn) {
   s.engine = &eng;
   s.generation = eng.generation;
-  s.ex = std::make_shared<Exchange>(eng, opts, opened, s.req, std::move(conn));
+  s.ex = std::make_shared<Exchange>(eng, s.req, std::move(conn));
   ++eng.active;
   eng.run([ex = s.ex] { ex->begin(); });
 }
@@ -906,6 +987,27 @@ static Engine::Woke direct_wait(Engine& eng, const std::shared_ptr<Exchange>& ex
   }
 }
 
+namespace {
+
+// The request (Beast's form) of an HttpRequest, for the transport's origin.
+std::shared_ptr<const Request> wire_request(const HttpRequest& r, const BaseUrl& endpoint) {
+  auto req = std::make_shared<Request>();
+  req->method_string(r.method);
+  req->target(r.target);
+  req->version(11);
+  req->set(http::field::host, endpoint.host_header);
+  for (const auto& [k, v] : r.headers) req->set(k, v);
+  if (r.body) {
+    req->body() = *r.body;
+    req->prepare_payload();
+  } else if (r.method == "POST" || r.method == "PUT" || r.method == "PATCH") {
+    req->content_length(0);  // some servers answer 411 to a bodyless POST without it
+  }
+  return req;
+}
+
+}  // namespace
+
 Transport::Pending Transport::start(const HttpRequest& r, bool ahead) {
   Impl& t = *impl_;
   Engine& eng = t.engine();
@@ -916,21 +1018,9 @@ Transport::Pending Transport::start(const HttpRequest& r, bool ahead) {
   p.state_ = std::make_unique<Pending::State>();
   auto& s = *p.state_;
   s.ahead = ahead;
-  auto req = std::make_shared<Request>();
-  req->method_string(r.method);
-  req->target(r.target);
-  req->version(11);
-  req->set(http::field::host, t.opts.endpoint.host_header);
-  for (const auto& [k, v] : r.headers) req->set(k, v);
-  if (r.body) {
-    req->body() = *r.body;
-    req->prepare_payload();
-  } else if (r.method == "POST" || r.method == "PUT" || r.method == "PATCH") {
-    req->content_length(0);  // some servers answer 411 to a bodyless POST without it
-  }
-  s.req = std::move(req);
+  s.req = wire_request(r, t.opts.endpoint);
   s.idempotent = idempotent;
-  launch(s, eng, t.opts, t.opened, std::move(conn));
+  launch(s, eng, std::move(conn));
   return p;
 }
 
@@ -942,7 +1032,7 @@ HttpResponse Transport::finish(Pending pending, Clock::time_point deadline, cons
     // Started before fork() in the parent: send it again from this process
     // (the inherited exchange is leaked, never destroyed: see ~State).
     (void)new std::shared_ptr<Exchange>(std::move(s.ex));
-    launch(s, t.engine(), t.opts, t.opened, t.engine().take_idle(!s.idempotent));
+    launch(s, t.engine(), t.engine().take_idle(!s.idempotent));
   }
   for (bool first = true;; first = false) {
     Engine& eng = *s.engine;
@@ -978,7 +1068,7 @@ HttpResponse Transport::finish(Pending pending, Clock::time_point deadline, cons
       throw TransportError(e.kind(), std::string(e.what()), e.may_have_reached_server(), e.got_response_bytes());
     }
     eng.drop_idle();
-    launch(s, eng, t.opts, t.opened, nullptr);
+    launch(s, eng, nullptr);
   }
 }
 
@@ -993,8 +1083,183 @@ void Transport::sleep_until(Clock::time_point until, const CallContext* ctx) {
   }
 }
 
+namespace {
+
+// An asynchronous call's wait on the engine: its deadline (a timer) and its
+// cancel token (the token's eventfd, watched by the reactor). Subclasses say
+// what stopping does (stop) and deliver their result once (finish), always
+// through the engine's queue, so never inside the call that started them.
+struct AsyncWait : std::enable_shared_from_this<AsyncWait> {
+  AsyncWait(std::shared_ptr<Engine> e, std::shared_ptr<const CallContext> c)
+      : eng(std::move(e)), ctx(std::move(c)), timer(eng->ioc) {}
+  virtual ~AsyncWait() = default;
+  AsyncWait(const AsyncWait&) = delete;
+  AsyncWait& operator=(const AsyncWait&) = delete;
+
+  // On the engine. False when the token had fired already (stop() then ran).
+  bool arm(Clock::time_point until) {
+    const CancelToken* token = ctx ? ctx->cancel.get() : nullptr;
+    if (token != nullptr && token->fired()) {
+      stop(true);
+      return false;
+    }
+    timer.expires_at(until);
+    timer.async_wait([self = shared_from_this()](error_code ec) {
+      if (!ec && !self->over) self->stop(false);
+    });
+    if (token == nullptr) return true;
+    int fd = ::dup(token->fd());
+    if (fd < 0) throw Error(ErrorKind::internal, "cannot watch the cancel token: out of file descriptors");
+    watch.emplace(eng->ioc, fd);
+    ++eng->active;
+    watch->async_wait(asio::posix::stream_descriptor::wait_read, [self = shared_from_this(), token](error_code ec) {
+      // Readable but not fired: fired in a forked process sharing the
+      // eventfd; this process's token is not, so the watch just ends.
+      if (!ec && !self->over && token->fired()) self->stop(true);
+    });
+    return true;
+  }
+
+  // Ends the wait (the timer and the watch) and hands `deliver` to the
+  // engine's queue; the call counts as in flight until it has run.
+  template <class F>
+  void finish(F&& deliver) {
+    if (over) return;
+    over = true;
+    timer.cancel();
+    if (watch) {
+      error_code ignored;
+      watch->close(ignored);
+      --eng->active;
+    }
+    asio::post(eng->ioc, [e = eng, deliver = std::forward<F>(deliver)]() mutable {
+      deliver();
+      e->async_end();
+    });
+  }
+
+  // The deadline passed (cancelled false) or the token fired (true).
+  virtual void stop(bool cancelled) = 0;
+
+  std::shared_ptr<Engine> eng;
+  std::shared_ptr<const CallContext> ctx;
+  asio::steady_timer timer;
+  std::optional<asio::posix::stream_descriptor> watch;
+  bool over = false;
+};
+
+struct AsyncSleep final : AsyncWait {
+  AsyncSleep(std::shared_ptr<Engine> e, std::shared_ptr<const CallContext> c, Transport::SleepDone d)
+      : AsyncWait(std::move(e), std::move(c)), done(std::move(d)) {}
+  void stop(bool cancelled) override {
+    finish([done = std::move(done), cancelled] { done(cancelled); });
+  }
+  Transport::SleepDone done;
+};
+
+struct AsyncSend final : AsyncWait {
+  AsyncSend(std::shared_ptr<Engine> e, std::shared_ptr<const CallContext> c, std::shared_ptr<const Request> r,
+            bool idem, Transport::SendDone d)
+      : AsyncWait(std::move(e), std::move(c)), req(std::move(r)), idempotent(idem), done(std::move(d)) {}
+
+  void start(Clock::time_point deadline) {
+    if (!arm(deadline)) return;
+    launch(eng->take_idle(!idempotent));
+  }
+
+  void launch(std::unique_ptr<Connection> conn) {
+    ex = std::make_shared<Exchange>(*eng, req, std::move(conn));
+    ex->async = true;
+    ex->want_read = true;
+    ex->on_done = [self = std::static_pointer_cast<AsyncSend>(shared_from_this())] { self->exchange_done(); };
+    ++eng->active;
+    auto keep = ex;  // the exchange outlives its own begin(), whatever it completes
+    keep->begin();
+  }
+
+  void stop(bool cancelled) override {
+    stopped = cancelled ? Stopped::cancelled : Stopped::deadline;
+    if (!ex) return exchange_done();
+    auto keep = ex;
+    keep->abort(cancelled ? TransportError(ErrorKind::cancelled, "request cancelled", keep->sent, false)
+                          : keep->timeout_error());
+  }
+
+  void exchange_done() {
+    std::shared_ptr<Exchange> e = std::move(ex);
+    if (stopped == Stopped::cancelled) {
+      return finish([done = std::move(done)] {
+        done(std::make_exception_ptr(Error(ErrorKind::cancelled, "call cancelled")), {});
+      });
+    }
+    if (!e) {  // the deadline passed before it started
+      return finish([done = std::move(done)] {
+        done(std::make_exception_ptr(TransportError(ErrorKind::timeout, "request timed out", false, false)), {});
+      });
+    }
+    if (!e->error) {
+      return finish([done = std::move(done), resp = std::move(e->resp)]() mutable { done(nullptr, std::move(resp)); });
+    }
+    const TransportError& err = *e->error;
+    // As in Transport::finish: a pooled connection the server had closed is
+    // sent again once on a fresh one when nothing of it can have been acted on.
+    bool stale = stopped == Stopped::no && e->reused && first && !err.got_response_bytes() &&
+                 err.kind() == ErrorKind::network && (idempotent || !err.may_have_reached_server());
+    if (stale) {
+      first = false;
+      eng->drop_idle();
+      return launch(nullptr);
+    }
+    finish([done = std::move(done), copy = TransportError(err.kind(), std::string(err.what()),
+                                                           err.may_have_reached_server(), err.got_response_bytes())] {
+      done(std::make_exception_ptr(copy), {});
+    });
+  }
+
+  std::shared_ptr<const Request> req;
+  const bool idempotent;
+  Transport::SendDone done;
+  std::shared_ptr<Exchange> ex;
+  bool first = true;
+  enum class Stopped { no, deadline, cancelled } stopped = Stopped::no;
+};
+
+// Runs an asynchronous call's start on the engine. A failure to start (no
+// descriptor left to watch the token with, no memory) ends the call as
+// cancelled: its completion still comes, exactly once.
+template <class Op, class Start>
+void start_async(Engine& eng, std::shared_ptr<Op> op, Start start) {
+  eng.async_begin();
+  eng.run([op = std::move(op), start = std::move(start)]() mutable {
+    try {
+      start(*op);
+    } catch (const std::exception&) {
+      op->stop(true);
+    }
+  });
+}
+
+}  // namespace
+
+void Transport::send_async(const HttpRequest& request, Clock::time_point deadline,
+                           std::shared_ptr<const CallContext> ctx, SendDone done) {
+  Impl& t = *impl_;
+  Engine& eng = t.engine();
+  auto op = std::make_shared<AsyncSend>(eng.shared_from_this(), std::move(ctx), wire_request(request, t.opts.endpoint),
+                                        RetryPolicy::idempotent(request.method), std::move(done));
+  start_async(eng, std::move(op), [deadline](AsyncSend& o) { o.start(deadline); });
+}
+
+void Transport::sleep_async(Clock::time_point until, std::shared_ptr<const CallContext> ctx, SleepDone done) {
+  Engine& eng = impl_->engine();
+  auto op = std::make_shared<AsyncSleep>(eng.shared_from_this(), std::move(ctx), std::move(done));
+  start_async(eng, std::move(op), [until](AsyncSleep& o) { o.arm(until); });
+}
+
 bool Transport::has_idle() const { return impl_->engine().has_idle(); }
 
-std::size_t Transport::connections_opened() const noexcept { return impl_->opened.load(); }
+std::size_t Transport::connections_opened() const noexcept {
+  return impl_->current.load(std::memory_order_acquire)->opened.load();
+}
 
 }  // namespace avala

@@ -271,3 +271,106 @@ TEST_CASE("cancel handles fired at random moments stop calls cleanly; the shared
   avala_project_free(p);
   avala_client_free(c);
 }
+
+TEST_CASE("asynchronous calls from several threads, cancelled at random, mixed with blocking ones") {
+  // Two threads keep async gets in flight on one queue each, with random
+  // cancels fired from a third; two more make blocking gets on the same
+  // client (so the engine is led now by a caller, now by its runner). Every
+  // completion is a right answer or AVALA_E_CANCELLED and comes exactly once.
+  // Under TSan this is the race check of the runner, the queue and the
+  // asynchronous cancel watch.
+  avala_client* c = nullptr;
+  avala_error* err = nullptr;
+  REQUIRE_MESSAGE(avala_client_new(&c, nullptr, &err) == AVALA_OK, take_message(err));
+  const Shared s = load(c);
+  REQUIRE(!s.projects.empty());
+
+  constexpr int kAsyncWorkers = 2, kInFlight = 16, kCalls = 200, kBlocking = 2;
+  std::vector<avala_cancel*> cancels(kAsyncWorkers * kInFlight);
+  for (auto& k : cancels) REQUIRE(avala_cancel_new(&k, nullptr) == AVALA_OK);
+  std::atomic<int> wrong{0}, cancelled{0}, ok{0}, workers_done{0};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kAsyncWorkers; ++w) {
+    threads.emplace_back([&, w] {
+      avala_queue* q = nullptr;
+      if (avala_queue_new(&q, nullptr) != AVALA_OK) {
+        ++wrong;
+        return;
+      }
+      std::mt19937 rng(static_cast<unsigned>(w) + 17u);
+      std::vector<avala_client*> slot(kInFlight, nullptr);
+      std::vector<std::string> want(kInFlight);
+      std::vector<int> completions(kInFlight, 0);
+      auto start = [&](int i) {
+        avala_cancel* k = cancels[static_cast<std::size_t>(w * kInFlight + i)];
+        avala_cancel_reset(k);
+        avala_call_options co = AVALA_CALL_OPTIONS_INIT;
+        co.queue = q;
+        co.tag = static_cast<uint64_t>(i);
+        co.cancel = k;
+        want[i] = s.projects[rng() % s.projects.size()];
+        avala_project* p = nullptr;
+        if (avala_client_derive(&slot[i], c, &co, nullptr) != AVALA_OK ||
+            avala_project_get(&p, slot[i], want[i].c_str(), nullptr) != AVALA_PENDING) {
+          ++wrong;
+        }
+      };
+      int started = 0, finished = 0;
+      for (; started < kInFlight; ++started) start(started);
+      while (finished < kCalls) {
+        avala_completion batch[8];
+        std::size_t n = avala_queue_poll(q, batch, 8, 30000);
+        if (n == 0) {
+          ++wrong;  // a call never completed
+          break;
+        }
+        for (std::size_t j = 0; j < n; ++j, ++finished) {
+          int i = static_cast<int>(batch[j].tag);
+          if (batch[j].status == AVALA_OK && want[i] == avala_project_uid(static_cast<avala_project*>(batch[j].result))) {
+            ++ok;
+          } else if (batch[j].status == AVALA_E_CANCELLED) {
+            ++cancelled;
+          } else {
+            ++wrong;
+          }
+          avala_project_free(static_cast<avala_project*>(batch[j].result));
+          avala_error_free(batch[j].error);
+          avala_client_free(slot[i]);
+          slot[i] = nullptr;
+          if (started < kCalls) {
+            start(i);
+            ++started;
+          }
+        }
+      }
+      if (avala_queue_pending(q) != 0) ++wrong;
+      avala_queue_free(q);
+      ++workers_done;
+    });
+  }
+  for (int b = 0; b < kBlocking; ++b) {
+    threads.emplace_back([&, b] {
+      std::mt19937 rng(static_cast<unsigned>(b) + 99u);
+      while (workers_done.load() < kAsyncWorkers) {
+        const std::string& uid = s.projects[rng() % s.projects.size()];
+        avala_project* p = nullptr;
+        if (avala_project_get(&p, c, uid.c_str(), nullptr) != AVALA_OK || uid != avala_project_uid(p)) ++wrong;
+        avala_project_free(p);
+      }
+    });
+  }
+  std::thread firer([&] {
+    std::mt19937 rng(777);
+    while (workers_done.load() < kAsyncWorkers) {
+      avala_cancel_fire(cancels[rng() % cancels.size()]);
+      std::this_thread::sleep_for(std::chrono::microseconds(rng() % 700));
+    }
+  });
+  for (auto& t : threads) t.join();
+  firer.join();
+  CHECK(wrong.load() == 0);
+  CHECK(ok.load() + cancelled.load() == kAsyncWorkers * kCalls);
+  CHECK(ok.load() > 0);
+  for (auto* k : cancels) avala_cancel_free(k);
+  avala_client_free(c);
+}

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -75,6 +76,18 @@ class Client {
   // finish(), and a broken answer is sent again once on a fresh connection.
   std::optional<Pending> try_start_get(std::string target) const;
 
+  // The asynchronous form of send(): the same retries, backoff, rate-limit
+  // waits and status mapping, without blocking any thread. `done` is called
+  // exactly once, on the engine (see Transport::send_async), with the
+  // response or the Error; it must not block. A rate-limit window that ends
+  // after the deadline fails the call at once, as in send(). The context's
+  // cancel token stops the call wherever it is (request, backoff, window).
+  using SendDone = std::function<void(std::exception_ptr, HttpResponse)>;
+  void send_async(std::string_view method, std::string target, std::optional<std::string> body,
+                  SendDone done) const;
+  // Calls done(nullptr) at `until`, or done(Error(cancelled)) when the token fires.
+  void sleep_async(Clock::time_point until, std::function<void(std::exception_ptr)> done) const;
+
   // The configured key, for redaction only.
   std::string_view secret() const noexcept;
 
@@ -92,8 +105,9 @@ class Client {
   // stay representable: ~292 years of nanoseconds overflowed).
   static constexpr std::chrono::milliseconds kMaxTimeout = std::chrono::hours(24 * 365 * 50);
 
+  struct Impl;  // defined in client.cpp only
+
  private:
-  struct Impl;
   std::shared_ptr<Impl> impl_;
   std::shared_ptr<const CallContext> ctx_;
 };

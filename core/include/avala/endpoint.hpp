@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "avala/call.hpp"
 #include "avala/client.hpp"
 #include "avala/object.hpp"
 #include "avala/pagination.hpp"
@@ -43,6 +44,14 @@ boost::json::object checked_body(const Endpoint& ep, std::string_view fields_jso
 
 // Throws Error(invalid_argument) for a filter the endpoint does not take.
 void check_filters(const Endpoint& ep, const Query& filters);
+
+// Each call below as data (call.hpp), for running it asynchronously; the
+// functions after them run the same calls blocking.
+Call<Page<Object>> page_call(const Client& client, const Endpoint& ep, Ids ids, const ListParams& params);
+Call<Object> object_call(const Client& client, const Endpoint& ep, Ids ids,
+                         std::optional<boost::json::object> body = std::nullopt);
+Call<Nothing> empty_call(const Client& client, const Endpoint& ep, Ids ids);
+Call<std::vector<Object>> array_call(const Client& client, const Endpoint& ep, Ids ids);
 
 Page<Object> list_page(const Client& client, const Endpoint& ep, Ids ids, const ListParams& params);
 Paginator<Object> list_all(const Client& client, const Endpoint& ep, Ids ids, const ListParams& params);

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "avala/call.hpp"
 #include "avala/client.hpp"
 #include "avala/error.hpp"
 #include "avala/json_codec.hpp"
@@ -66,29 +67,32 @@ Page<T> make_page(RawPage raw, const Decoder<T>& decode = from_json_decoder<T>()
   return page;
 }
 
-// Runs f (which decodes resp); a decode error it throws reports the
-// attempts that fetched resp, like every other error.
-template <class F>
-auto decoding(const HttpResponse& resp, F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (Error& e) {
-    if (e.attempts() == 0) e.set_attempts(resp.attempts);
-    throw;
-  }
+// A page of a list (GET with the list's query).
+template <class T>
+Call<Page<T>> page_call(const Client& client, const Route& route, std::initializer_list<std::string_view> ids,
+                        const ListParams& params, Decoder<T> decode = from_json_decoder<T>()) {
+  return {std::string(route.method), expand(client.base_url(), route, ids, list_query(params)), std::nullopt,
+          [decode = std::move(decode)](HttpResponse& resp) {
+            return make_page<T>(decode_page(std::move(resp.body)), decode);
+          }};
 }
 
 template <class T>
 Page<T> fetch_page(const Client& client, const Route& route, std::initializer_list<std::string_view> ids,
                    const ListParams& params, const Decoder<T>& decode = from_json_decoder<T>()) {
-  auto resp = client.send(route.method, expand(client.base_url(), route, ids, list_query(params)));
-  return decoding(resp, [&] { return make_page<T>(decode_page(std::move(resp.body)), decode); });
+  return run(client, page_call<T>(client, route, ids, params, decode));
+}
+
+// One item (T::from_json of the answer).
+template <class T>
+Call<T> one_call(const Client& client, const Route& route, std::initializer_list<std::string_view> ids) {
+  return {std::string(route.method), expand(client.base_url(), route, ids), std::nullopt,
+          [](HttpResponse& resp) { return T::from_json(decode_object(std::move(resp.body))); }};
 }
 
 template <class T>
 T fetch_one(const Client& client, const Route& route, std::initializer_list<std::string_view> ids) {
-  auto resp = client.send(route.method, expand(client.base_url(), route, ids));
-  return decoding(resp, [&] { return T::from_json(decode_object(std::move(resp.body))); });
+  return run(client, one_call<T>(client, route, ids));
 }
 
 // A list body's `next` link, found without parsing the body (a page is
@@ -131,17 +135,44 @@ class Paginator {
     return true;
   }
 
- private:
   struct Ahead {
     std::string link;    // the guessed `next`, as the server wrote it
     std::string target;  // checked and ready to send
     Client::Pending pending;
   };
 
-  // Fetches pages until one has an item not yet taken; false at the end.
-  bool fill() {
-    while (pos_ == items_.size()) {
-      if (link_) {
+  // Asynchronous walks. Whether next() or take_page() can answer without
+  // the network: an item is at hand, or the walk is over.
+  bool ready() const noexcept { return pos_ < items_.size() || (!link_ && !target_); }
+
+  // When not ready(): fetches pages (without reading ahead) until an item is
+  // at hand or the walk is over, then calls done(nullptr) on the engine, or
+  // done(error) — after which the walk may be resumed, as after next()
+  // threw. `done` must keep the paginator alive until it runs. Returns false
+  // (and calls nothing) when there was nothing to fetch; throws what next()
+  // would before sending anything (a repeated link, another origin).
+  bool fill_async(std::function<void(std::exception_ptr)> done) {
+    std::optional<std::string> target = next_target();
+    if (!target) return false;
+    ahead_.reset();
+    client_.send_async("GET", *target, std::nullopt, [this, done = std::move(done)](std::exception_ptr e, HttpResponse resp) {
+      if (e) return done(std::move(e));
+      try {
+        take(decode_answer(resp));
+        if (!ready() && fill_async(done)) return;  // an empty page that links on
+      } catch (...) {
+        return done(std::current_exception());
+      }
+      done(nullptr);
+    });
+    return true;
+  }
+
+ private:
+  // The checked target of the next page to fetch once the current one is
+  // used up; nullopt at the end. Stays put (for a retry) until take().
+  std::optional<std::string> next_target() {
+    if (link_) {
         // A server that links back to a page of this walk would loop it
         // forever: an error (a hash of each link followed, 8 bytes a page).
         if (!followed_.insert(std::hash<std::string>{}(*link_)).second) {
@@ -156,28 +187,45 @@ class Paginator {
           throw;
         }
         link_.reset();
-      }
-      if (!target_) return false;
-      auto [items, link] = fetch(*target_);
-      items_ = std::move(items);
-      pos_ = 0;
-      target_.reset();
-      link_ = std::move(link);
+    }
+    return target_;
+  }
+
+  using Fetched = std::pair<std::vector<T>, std::optional<std::string>>;
+
+  // A page fetched: its items are next, its link the page after.
+  void take(Fetched page) {
+    items_ = std::move(page.first);
+    pos_ = 0;
+    target_.reset();
+    link_ = std::move(page.second);
+  }
+
+  Fetched decode_answer(HttpResponse& resp) {
+    return decoding(resp, [&] {
+      RawPage raw = decode_page(std::move(resp.body));
+      return Fetched(decode_items(std::move(raw.items), decode_), std::move(raw.next));
+    });
+  }
+
+  // Fetches pages until one has an item not yet taken; false at the end.
+  bool fill() {
+    while (pos_ == items_.size()) {
+      std::optional<std::string> target = next_target();
+      if (!target) return false;
+      take(fetch(*target));
     }
     return true;
   }
 
   // A page's items and its `next` link (the paginator has no use for cursors).
-  std::pair<std::vector<T>, std::optional<std::string>> fetch(const std::string& target) {
+  Fetched fetch(const std::string& target) {
     std::optional<Ahead> ahead = std::exchange(ahead_, std::nullopt);
     HttpResponse resp = ahead && ahead->target == target ? client_.finish(std::move(ahead->pending))
                                                          : client_.send("GET", target);
     read_ahead(resp.body);
     try {
-      auto page = decoding(resp, [&] {
-        RawPage raw = decode_page(std::move(resp.body));
-        return std::pair(decode_items(std::move(raw.items), decode_), std::move(raw.next));
-      });
+      Fetched page = decode_answer(resp);
       if (ahead_ && page.second != ahead_->link) ahead_.reset();  // a wrong guess, dropped unread
       return page;
     } catch (...) {

@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -100,6 +102,23 @@ class Transport {
   // Error(cancelled) as soon as the context's token fires or its interrupt
   // says stop.
   void sleep_until(Clock::time_point until, const CallContext* ctx);
+
+  // Asynchronous forms, for callers that keep many requests in flight from
+  // one thread. Each starts at once (writing the request on this thread when
+  // nobody runs the engine) and calls `done` exactly once, on the engine —
+  // its runner thread (started by the first asynchronous call, parked while
+  // none is in flight) or a thread blocked in a call on this transport; never
+  // inside the starting call. `done` must not block. The deadline, the pool
+  // and the retry of a stale pooled connection are those of send(); the
+  // context's cancel token stops the request at once (its interrupt hook is
+  // for blocking waits only). A failure is a TransportError (as an exception
+  // pointer); the context's cancellation is Error(cancelled).
+  using SendDone = std::function<void(std::exception_ptr, HttpResponse)>;
+  void send_async(const HttpRequest& request, Clock::time_point deadline, std::shared_ptr<const CallContext> ctx,
+                  SendDone done);
+  // Calls done(false) at `until`, or done(true) as soon as the context's token fires.
+  using SleepDone = std::function<void(bool cancelled)>;
+  void sleep_async(Clock::time_point until, std::shared_ptr<const CallContext> ctx, SleepDone done);
 
   // Whether an idle connection is in the pool now.
   bool has_idle() const;

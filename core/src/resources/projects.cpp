@@ -43,6 +43,10 @@ Page<Project> list(const Client& client, const ListParams& params) {
 }
 
 Project get(const Client& client, std::string_view uid) { return fetch_one<Project>(client, kGet, {uid}); }
+Call<Page<Project>> list_call(const Client& client, const ListParams& params) {
+  return page_call<Project>(client, kList, {}, params);
+}
+Call<Project> get_call(const Client& client, std::string_view uid) { return one_call<Project>(client, kGet, {uid}); }
 
 Paginator<Project> iterate(const Client& client, const ListParams& params) {
   return Paginator<Project>(client, expand(client.base_url(), kList, {}, list_query(params)));

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string_view>
 
+#include "avala/call.hpp"
 #include "avala/client.hpp"
 #include "avala/object.hpp"
 
@@ -36,5 +37,11 @@ using Progress = std::function<bool(const Object& export_, double elapsed_s)>;
 // deadline.
 Object wait(const Client& client, std::string_view uid, const WaitOptions& options,
             const Progress& progress = {});
+
+// wait() without blocking: polls and sleeps on the engine; `done` (and
+// `progress`) run there (Client::send_async), once with the terminal export
+// or the error.
+void wait_async(const Client& client, std::string_view uid, const WaitOptions& options, Progress progress,
+                Done<Object> done);
 
 }  // namespace avala::exports

@@ -43,6 +43,9 @@ inline constexpr Route kGet{"GET", "/users/me/projects/{}/", {"project uid"}};
 
 Page<Project> list(const Client& client, const ListParams& params = {});
 Project get(const Client& client, std::string_view uid);
+// The same two calls as data, to run asynchronously (call.hpp).
+Call<Page<Project>> list_call(const Client& client, const ListParams& params = {});
+Call<Project> get_call(const Client& client, std::string_view uid);
 Paginator<Project> iterate(const Client& client, const ListParams& params = {});
 
 }  // namespace projects
