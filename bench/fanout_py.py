@@ -1,16 +1,18 @@
 """Python asyncio fan-out: 64 gets in flight from one thread through
-AsyncClient (rounds of asyncio.gather), against an emulator that delays every
-project get by 20 ms. Ideal: 64 / 20 ms = 3200 gets/s; the ratio says how
-close the binding gets (no executor: every call runs on the async C ABI).
+AsyncClient (an asyncio.gather of 64 workers, each awaiting one get after
+another), against an emulator that delays every project get by 20 ms. Ideal:
+64 / 20 ms = 3200 gets/s; the ratio says how close the binding gets (no
+executor: every call runs on the async C ABI). The Python twin of
+avala-bench-fanout (bench/fanout.c), with the same arguments:
 
-    python3 fanout_py.py [--emulator PATH | --url URL --key KEY] [--rounds N]
+    python3 fanout_py.py [--url URL --key KEY --uid UID] [--inflight 64] [--n 2000] [--delay-ms 20]
 
-Without --url it starts an emulator itself (--emulator, default
-build/bench, else build/default) on 127.0.0.1 (ephemeral port); with --url
-the emulator is the caller's (it needs 64 projects), and its fault rules are
-cleared at the end. `import avala` as PYTHONPATH has it (run.py sets it),
+With --url the emulator is the caller's, its delay fault already installed
+(bench/run.py does both). Without, it starts one itself (build/bench, else
+build/default, or --emulator PATH) on 127.0.0.1, an ephemeral port, and
+installs the fault. `import avala` as PYTHONPATH has it (run.py sets it),
 else from build/default/python. Prints one JSON line:
-{"row": "python asyncio fan-out", "gets_per_s": X, "ideal": 3200, "ratio": X/3200}
+{"row": "python asyncio fan-out", "gets_per_s": X, "ideal": 3200, "ratio": X/3200, ...}
 """
 
 from __future__ import annotations
@@ -23,15 +25,13 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-IN_FLIGHT = 64
-DELAY_MS = 20
-IDEAL = IN_FLIGHT * 1000 // DELAY_MS  # 3200 gets/s
 
 
 def control(origin: str, method: str, path: str, body: Optional[dict] = None) -> object:
@@ -51,30 +51,43 @@ def find_emulator() -> Path:
     raise SystemExit("avala-emulator is not built; pass --emulator PATH or --url URL")
 
 
-async def measure(url: str, key: str, rounds: int) -> float:
+async def measure(url: str, key: str, uid: Optional[str], inflight: int, n: int) -> Tuple[float, int]:
+    """(gets per second, errors) over n gets, inflight of them at a time."""
     import avala
 
     async with avala.AsyncClient(key, base_url=url) as client:
-        uids = [p.uid for p in (await client.projects.list(limit=IN_FLIGHT)).items]
-        if len(uids) < IN_FLIGHT:
-            raise SystemExit(f"the emulator has only {len(uids)} projects; {IN_FLIGHT} are needed")
-        for _ in range(3):  # warm: connections open, the engine's thread running
-            await asyncio.gather(*(client.projects.get(u) for u in uids))
+        if uid is None:
+            uid = (await client.projects.list(limit=1)).items[0].uid
+        await asyncio.gather(*(client.projects.get(uid) for _ in range(inflight)))  # connections open
+        started = errors = 0
+
+        async def worker() -> None:
+            nonlocal started, errors
+            while started < n:
+                started += 1
+                try:
+                    if (await client.projects.get(uid)).uid != uid:
+                        errors += 1
+                except avala.errors.AvalaError:
+                    errors += 1
+
         t0 = time.perf_counter()
-        for _ in range(rounds):
-            got = await asyncio.gather(*(client.projects.get(u) for u in uids))
-            if got[-1].uid != uids[-1]:
-                raise SystemExit("a get answered another project")
-        return IN_FLIGHT * rounds / (time.perf_counter() - t0)
+        await asyncio.gather(*(worker() for _ in range(inflight)))
+        return n / (time.perf_counter() - t0), errors
 
 
 def main(argv: Optional[List[str]] = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--emulator", type=Path)
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     ap.add_argument("--url")
     ap.add_argument("--key", default="bench-key")
-    ap.add_argument("--rounds", type=int, default=100)
+    ap.add_argument("--uid")
+    ap.add_argument("--inflight", type=int, default=64)
+    ap.add_argument("--n", type=int, default=2000)
+    ap.add_argument("--delay-ms", type=int, default=20, help="the emulator's delay (for the ideal rate)")
+    ap.add_argument("--emulator", type=Path)
     args = ap.parse_args(argv)
+    if args.inflight <= 0 or args.n < args.inflight:
+        raise SystemExit("need --inflight > 0 and --n >= --inflight")
     os.environ["AVALA_ALLOW_INSECURE_BASE_URL"] = "1"
 
     proc = None
@@ -82,8 +95,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     if url is None:
         binary = args.emulator or find_emulator()
         proc = subprocess.Popen(
-            [str(binary), "--host", "127.0.0.1", "--port", "0", "--api-key", args.key, "--generate",
-             f"projects={IN_FLIGHT * 2}"],
+            [str(binary), "--host", "127.0.0.1", "--port", "0", "--api-key", args.key, "--generate", "projects=100"],
             stdout=subprocess.PIPE, text=True)
         assert proc.stdout is not None
         url = proc.stdout.readline().strip()
@@ -91,19 +103,22 @@ def main(argv: Optional[List[str]] = None) -> None:
             proc.kill()
             raise SystemExit(f"avala-emulator did not start (got {url!r})")
         threading.Thread(target=proc.stdout.read, daemon=True).start()
-    origin = url.split("/api/", 1)[0]
-    path = "/" + url.split("/", 3)[3].rstrip("/") + "/users/me/projects/*"
-    control(origin, "POST", "/__emulator/faults", {"method": "GET", "path": path, "fault": "delay", "ms": DELAY_MS})
+        parts = urllib.parse.urlsplit(url)
+        control(f"{parts.scheme}://{parts.netloc}", "POST", "/__emulator/faults",
+                {"method": "GET", "path": parts.path + "/users/me/projects/*", "count": 0, "fault": "delay",
+                 "ms": args.delay_ms})
     try:
-        gets_per_s = asyncio.run(measure(url, args.key, args.rounds))
+        gets_per_s, errors = asyncio.run(measure(url, args.key, args.uid, args.inflight, args.n))
     finally:
         if proc is not None:
             proc.terminate()
             proc.wait(timeout=10)
-        else:
-            control(origin, "DELETE", "/__emulator/faults")
-    print(json.dumps({"row": "python asyncio fan-out", "gets_per_s": round(gets_per_s, 1), "ideal": IDEAL,
-                      "ratio": round(gets_per_s / IDEAL, 3)}))
+    ideal = args.inflight * 1000 / args.delay_ms
+    print(json.dumps({"row": "python asyncio fan-out", "gets_per_s": round(gets_per_s, 1), "ideal": round(ideal),
+                      "ratio": round(gets_per_s / ideal, 3), "gets": args.n, "inflight": args.inflight,
+                      "errors": errors}))
+    if errors:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":
