@@ -350,6 +350,9 @@ typedef struct avala_completion {
    * NULL for a call with no result, such as a delete); else NULL. */
   void *result;
   avala_error *error;  /**< On failure the error, owned by the caller (avala_error_free); else NULL. */
+  /** Frees @c result whatever its type (the same as its own free function), for
+   * callers that drop a completion without looking at it; NULL when @c result is NULL. */
+  void (*free_result)(void *result);
 } avala_completion;
 
 /**

@@ -544,6 +544,107 @@ private:
     detail::Owned<avala_cancel, avala_cancel_free> c_;
 };
 
+namespace detail {
+// The C handle behind each C++ result type (Completion::take).
+template <class T>
+struct HandleOf;
+template <>
+struct HandleOf<Project> {
+    using type = avala_project;
+};
+template <>
+struct HandleOf<Object> {
+    using type = avala_object;
+};
+template <>
+struct HandleOf<ProjectPage> {
+    using type = avala_project_page;
+};
+template <>
+struct HandleOf<ObjectPage> {
+    using type = avala_page;
+};
+template <>
+struct HandleOf<Response> {
+    using type = avala_response;
+};
+}  // namespace detail
+
+// One finished asynchronous call (avala.h, avala_completion). Owns the
+// call's result until take<T>() hands it over; a result never taken is freed.
+class Completion {
+public:
+    explicit Completion(const avala_completion& c) noexcept : c_(c) {}
+    Completion(Completion&& other) noexcept : c_(std::exchange(other.c_, avala_completion{})) {}
+    Completion& operator=(Completion&& other) noexcept {
+        if (this != &other) {
+            free();
+            c_ = std::exchange(other.c_, avala_completion{});
+        }
+        return *this;
+    }
+    Completion(const Completion&) = delete;
+    Completion& operator=(const Completion&) = delete;
+    ~Completion() { free(); }
+
+    // The tag of the client the call was made on (Client::with_queue).
+    std::uint64_t tag() const noexcept { return c_.tag; }
+    int status() const noexcept { return c_.status; }
+    // An iterator step found the end (no item).
+    bool end() const noexcept { return c_.status == AVALA_ITER_END; }
+    // Throws the call's avala::Error if it failed.
+    void check() {
+        if (c_.status < 0) detail::throw_error(c_.status, std::exchange(c_.error, nullptr));
+    }
+    // The result as the type the blocking form of the call returns: Project,
+    // Object, ProjectPage, ObjectPage or Response (a delete has none to take).
+    // Throws the call's avala::Error if it failed.
+    template <class T>
+    T take() {
+        check();
+        return T(static_cast<typename detail::HandleOf<T>::type*>(std::exchange(c_.result, nullptr)));
+    }
+
+private:
+    void free() noexcept {
+        if (c_.result != nullptr && c_.free_result != nullptr) c_.free_result(c_.result);
+        avala_error_free(c_.error);
+        c_ = avala_completion{};
+    }
+    avala_completion c_;
+};
+
+// A completion queue (avala.h, "Asynchronous calls"): calls made through
+// Client::with_queue(queue, tag) start and return at once, and complete here.
+class Queue {
+public:
+    Queue() {
+        avala_queue* q = nullptr;
+        avala_error* err = nullptr;
+        detail::check(avala_queue_new(&q, &err), err);
+        q_.reset(q);
+    }
+    // Takes up to `max` finished calls, waiting up to `timeout` for the first
+    // (zero: not at all; negative: without limit).
+    std::vector<Completion> poll(std::size_t max = 64,
+                                 std::chrono::milliseconds timeout = std::chrono::milliseconds(-1)) {
+        std::vector<avala_completion> raw(max == 0 ? 1 : max);
+        std::size_t n = avala_queue_poll(q_.get(), raw.data(), raw.size(), timeout.count());
+        std::vector<Completion> out;
+        out.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) out.emplace_back(raw[i]);
+        return out;
+    }
+    // Readable while completions wait: for an event loop (then poll with timeout 0).
+    int fd() const noexcept { return avala_queue_fd(q_.get()); }
+    // Calls started on the queue and not yet polled off it.
+    std::size_t pending() const noexcept { return avala_queue_pending(q_.get()); }
+    avala_queue* get() const noexcept { return q_.get(); }
+
+private:
+    detail::Owned<avala_queue, avala_queue_free> q_;
+};
+
 class Client {
 public:
     // Everything from the environment.
@@ -732,6 +833,23 @@ public:
     Client with_cancel(const Cancel& cancel) const {
         avala_call_options co = AVALA_CALL_OPTIONS_INIT;
         co.cancel = cancel.get();
+        avala_client* out = nullptr;
+        avala_error* err = nullptr;
+        detail::check(avala_client_derive(&out, client_.get(), &co, &err), err);
+        return Client(out, keep_);
+    }
+
+    // The asynchronous form: a client sharing this one's pool whose calls
+    // start and return at once — what they return is empty (a default
+    // Project, Object, page...) — and complete on `queue` with `tag`; take
+    // the result with Completion::take<T>(). A range made from it steps
+    // asynchronously, so iterate with a blocking client (or walk pages with
+    // the _page calls and their cursors). `cancel`, if given, stops its calls.
+    Client with_queue(Queue& queue, std::uint64_t tag, const Cancel* cancel = nullptr) const {
+        avala_call_options co = AVALA_CALL_OPTIONS_INIT;
+        co.queue = queue.get();
+        co.tag = tag;
+        co.cancel = cancel ? cancel->get() : nullptr;
         avala_client* out = nullptr;
         avala_error* err = nullptr;
         detail::check(avala_client_derive(&out, client_.get(), &co, &err), err);

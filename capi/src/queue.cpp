@@ -18,9 +18,9 @@ Queue::~Queue() {
     std::unique_lock lock(mu_);
     stop_notifier(lock);
   }
-  for (Entry& e : done_) {
-    if (e.c.result != nullptr && e.free_result != nullptr) e.free_result(e.c.result);
-    avala_error_free(e.c.error);
+  for (avala_completion& e : done_) {
+    if (e.result != nullptr && e.free_result != nullptr) e.free_result(e.result);
+    avala_error_free(e.error);
   }
   if (fd_ >= 0) ::close(fd_);
 }
@@ -40,7 +40,7 @@ void Queue::complete(std::uint64_t tag, int status, void* result, void (*free_re
   std::lock_guard lock(mu_);
   --in_flight_;
   try {
-    done_.push_back(Entry{{tag, status, result, error}, free_result});
+    done_.push_back(avala_completion{tag, status, result, error, result != nullptr ? free_result : nullptr});
   } catch (...) {
     // No memory for the entry: the call is lost to the caller; free what it made.
     if (result != nullptr && free_result != nullptr) free_result(result);
@@ -67,7 +67,7 @@ std::size_t Queue::poll(avala_completion* out, std::size_t max, std::int64_t tim
   }
   std::size_t n = 0;
   while (n < max && !done_.empty()) {
-    out[n++] = done_.front().c;
+    out[n++] = done_.front();
     done_.pop_front();
   }
   if (done_.empty()) {

@@ -41,16 +41,12 @@ class Queue {
   void set_notify(avala_notify_fn fn, void* payload);
 
  private:
-  struct Entry {
-    avala_completion c;
-    void (*free_result)(void*);
-  };
   void notifier();
   void stop_notifier(std::unique_lock<std::mutex>& lock);
 
   mutable std::mutex mu_;
   std::condition_variable cv_;        // pollers and the notifier
-  std::deque<Entry> done_;
+  std::deque<avala_completion> done_;
   std::size_t in_flight_ = 0;
   int fd_ = -1;
   // The notify callback and its thread.

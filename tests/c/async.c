@@ -201,7 +201,8 @@ static void fanout(avala_client *base) {
       int i = (int)(batch[j].tag - 1000);
       if (i < 0 || i >= FANOUT || seen[i]++) continue;
       if (batch[j].status == AVALA_OK && streq(avala_project_uid(batch[j].result), uids[i % n])) ++right;
-      avala_project_free(batch[j].result);
+      CHECK((batch[j].result == NULL) == (batch[j].free_result == NULL));
+      if (batch[j].free_result) batch[j].free_result(batch[j].result);  /* freed without naming its type */
       avala_error_free(batch[j].error);
     }
   }

@@ -156,6 +156,38 @@ int main(int argc, char** argv) {
         CHECK(r.status() == 200);
         CHECK(!r.body().empty() && r.body().front() == '{');
 
+        // The asynchronous form: calls complete on a queue, told apart by tag.
+        {
+            avala::Queue queue;
+            avala::ProjectPage first = client.projects_page(3);
+            std::vector<std::string> uids;
+            for (std::size_t i = 0; i < first.size(); ++i) uids.emplace_back(first[i].uid());
+            std::vector<avala::Client> calls;
+            for (std::size_t i = 0; i < uids.size(); ++i) {
+                calls.push_back(client.with_queue(queue, 100 + i));
+                CHECK(!calls.back().project(uids[i]));  // returns at once, empty
+            }
+            avala::Client missing = client.with_queue(queue, 7);
+            missing.project("00000000-0000-4000-8000-fffffffffffe");
+            CHECK(queue.pending() == uids.size() + 1);
+            std::size_t right = 0, got = 0;
+            while (got < uids.size() + 1) {
+                for (avala::Completion& c : queue.poll()) {
+                    ++got;
+                    if (c.tag() == 7) {
+                        EXPECT_ERROR(AVALA_E_NOT_FOUND, 404, c.take<avala::Project>());
+                    } else {
+                        avala::Project p = c.take<avala::Project>();
+                        right += p.uid() == uids[c.tag() - 100];
+                    }
+                }
+            }
+            CHECK(right == uids.size() && right > 0);
+            client.with_queue(queue, 8).projects_page(2);  // a result never taken is freed with its Completion
+            CHECK(queue.poll(1).size() == 1);
+            CHECK(queue.pending() == 0);
+        }
+
         // Errors arrive as avala::Error with the C code.
         EXPECT_ERROR(AVALA_E_INVALID_ARGUMENT, 0, client.project("../admin"));
         EXPECT_ERROR(AVALA_E_NOT_FOUND, 404, client.project("00000000-0000-4000-8000-fffffffffffe"));

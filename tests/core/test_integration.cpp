@@ -5,12 +5,16 @@
 #include "kind_of.hpp"
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <optional>
 #include <set>
+#include <vector>
 #include <string>
 #include <thread>
 
@@ -337,5 +341,69 @@ TEST_CASE("TLS emulator: unknown CA and wrong host refused, the CA file trusted 
   auto page = list("127.0.0.1", dir + "/ca.pem");
   CHECK(page.items.size() == 25);
   CHECK_FALSE(page.has_more());
+  std::system(("rm -rf " + dir).c_str());
+}
+
+// fork() over TLS: the pool (TLS sessions included) was warmed in the parent;
+// parent and child then each get only their own answers, and the child
+// exits normally — it never writes to the parent's TLS sessions (no
+// shutdown, no alert). Then asynchronous gets over TLS, many in flight.
+TEST_CASE("TLS emulator: fork with a warm TLS pool, and asynchronous gets over TLS") {
+  char tmpl[] = "/tmp/avala-tls-fork-XXXXXX";
+  REQUIRE(mkdtemp(tmpl) != nullptr);
+  std::string dir = tmpl;
+  REQUIRE(std::system((std::string(AVALA_TESTS_SUPPORT_DIR) + "/make_test_certs.sh " + dir).c_str()) == 0);
+  const char* key = "tls-fork-key-5e21";
+  avala_test::EmulatorProcess emu(
+      {"--api-key", key, "--generate", "projects=40", "--tls-cert", dir + "/server.pem", "--tls-key", dir + "/server.key"});
+  avala::ClientOptions o;
+  o.api_key = key;
+  o.base_url = emu.url();
+  o.ca_file = dir + "/ca.pem";
+  o.timeout = 10s;
+  avala::Client c(o);
+  auto page = avala::projects::list(c, {40, {}, {}});
+  REQUIRE(page.items.size() == 40);
+  std::vector<std::string> uids;
+  for (const auto& p : page.items) uids.emplace_back(p.uid());
+  auto wrong_answers = [&](int salt) {
+    int bad = 0;
+    for (int i = 0; i < 60; ++i) {
+      const std::string& want = uids[static_cast<std::size_t>(i * 7 + salt) % uids.size()];
+      try {
+        if (avala::projects::get(c, want).uid() != want) ++bad;
+      } catch (const avala::Error&) {
+        ++bad;
+      }
+    }
+    return bad;
+  };
+  REQUIRE(wrong_answers(0) == 0);  // several TLS connections pooled
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) _exit(wrong_answers(3) == 0 ? 0 : 1);
+  CHECK(wrong_answers(5) == 0);
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+
+  // 32 asynchronous gets over TLS in flight at once from this thread.
+  std::mutex mu;
+  std::condition_variable cv;
+  int done = 0, right = 0;
+  for (int i = 0; i < 32; ++i) {
+    const std::string want = uids[static_cast<std::size_t>(i) % uids.size()];
+    avala::start(c, avala::projects::get_call(c, want), [&, want](std::exception_ptr e, std::optional<avala::Project> p) {
+      std::lock_guard lock(mu);
+      right += !e && p && p->uid() == want;
+      ++done;
+      cv.notify_all();
+    });
+  }
+  std::unique_lock lock(mu);
+  CHECK(cv.wait_for(lock, 60s, [&] { return done == 32; }));
+  CHECK(right == 32);
+  lock.unlock();
   std::system(("rm -rf " + dir).c_str());
 }
