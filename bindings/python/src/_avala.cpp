@@ -9,7 +9,11 @@
 //  * turns an avala_error into a Python exception in exactly one place,
 //    raise_error(), which hands the fields to avala.errors._from_native;
 //  * maps resource names to the C functions in one table (kRoutes), so the
-//    Python side reaches every resource through a handful of generic calls.
+//    Python side reaches every resource through a handful of generic calls;
+//  * runs each call blocking, or — on a client made by Client::derive with a
+//    completion queue (Queue, one per asyncio loop) — starts it on the
+//    asynchronous C ABI; either way its result becomes a Python object in
+//    one place (to_python) and its error in another (make_error).
 #include <avala.h>
 
 #include <pybind11/pybind11.h>
@@ -424,18 +428,6 @@ py::object to_python(Result kind, void* raw) {
   return py::none();
 }
 
-void free_result(Result kind, void* raw) noexcept {
-  switch (kind) {
-    case Result::object: avala_object_free(static_cast<avala_object*>(raw)); break;
-    case Result::project: avala_project_free(static_cast<avala_project*>(raw)); break;
-    case Result::page:
-    case Result::items: avala_page_free(static_cast<avala_page*>(raw)); break;
-    case Result::project_page: avala_project_page_free(static_cast<avala_project_page*>(raw)); break;
-    case Result::response: avala_response_free(static_cast<avala_response*>(raw)); break;
-    case Result::none: break;
-  }
-}
-
 // ---- Completion queue (asyncio) --------------------------------------------
 //
 // One per event loop (avala.resources._base). Calls started on a client
@@ -573,7 +565,7 @@ class Queue {
     // while converting one) is freed on the way out, never leaked.
     struct Claimed {
       avala_completion c;
-      std::optional<Result> kind;  // empty: not a call of this module (its type is unknown)
+      std::optional<Result> kind;  // empty: not a call this module started
       std::unique_ptr<ProgressSink> sink;
     };
     std::vector<Claimed> claimed;
@@ -583,7 +575,7 @@ class Queue {
       ~FreeRest() {
         for (Claimed& c : all) {
           avala_error_free(c.c.error);
-          if (c.kind) free_result(*c.kind, c.c.result);
+          if (c.c.free_result != nullptr) c.c.free_result(c.c.result);
         }
       }
     } free_rest{claimed};
@@ -602,6 +594,7 @@ class Queue {
     for (Claimed& c : claimed) {
       py::object value = py::none();
       if (c.c.status == AVALA_OK && c.kind) {
+        c.c.free_result = nullptr;  // to_python owns it now
         value = to_python(*c.kind, std::exchange(c.c.result, nullptr));
       } else if (c.c.status < 0) {
         value = make_error(c.c.status, std::exchange(c.c.error, nullptr));
