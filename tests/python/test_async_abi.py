@@ -228,6 +228,11 @@ def test_errors_are_the_blocking_clients_classes_and_messages(emu: Emulator, ins
     async def main() -> List[BaseException]:
         async with avala.AsyncClient(KEY, base_url=emu.base_url) as c, \
                 avala.AsyncClient("wrong", base_url=emu.base_url) as bad:
+            # Refused before sending: raised at once, nothing left on the queue.
+            with pytest.raises(InvalidArgumentError):
+                await c.tasks.get("a\0b")
+            _, lq = _base.loop_queue()
+            assert lq.queue.pending() == 0 and lq._waiting == {}
             return [
                 await failure_async(lambda: c.projects.get("missing")),
                 await failure_async(lambda: c.tasks.get("missing")),
