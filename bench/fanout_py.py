@@ -58,7 +58,8 @@ async def measure(url: str, key: str, uid: Optional[str], inflight: int, n: int)
     async with avala.AsyncClient(key, base_url=url) as client:
         if uid is None:
             uid = (await client.projects.list(limit=1)).items[0].uid
-        await asyncio.gather(*(client.projects.get(uid) for _ in range(inflight)))  # connections open
+        for _ in range(4):  # warm: connections open, the engine's runner started, the server warmed up
+            await asyncio.gather(*(client.projects.get(uid) for _ in range(inflight)))
         started = errors = 0
 
         async def worker() -> None:
