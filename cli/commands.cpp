@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "interrupt.hpp"
 
+#include <cstdlib>
 #include <array>
 #include <chrono>
 #include <cmath>
@@ -35,6 +36,16 @@ Context::Context(const Invocation& inv, Output& out) : inv_(inv), out_(out) {
         client_options_.max_retries = static_cast<std::int32_t>(n);
     }
     client_options_.rate_limit = inv.global_options.has("rate-limit");
+    // Trust and identity; a key's passphrase only from the environment (a
+    // flag's value would show in the process list).
+    client_options_.ca_file = inv.global_options.get("ca-file");
+    client_options_.ca_dir = inv.global_options.get("ca-dir");
+    client_options_.client_cert = inv.global_options.get("client-cert");
+    client_options_.client_key = inv.global_options.get("client-key");
+    if (client_options_.client_key && !client_options_.client_cert)
+        throw UsageError("option --client-key needs --client-cert");
+    if (const char* pass = std::getenv("AVALA_CLIENT_KEY_PASSWORD"); pass != nullptr && *pass != '\0')
+        client_options_.client_key_password = std::string(pass);
     client_options_.user_agent_suffix = "avala-cli/" + std::string(avala::version());
     if (inv.global_options.has("api-key") && inv.global_options.has("api-key-file"))
         throw UsageError("options --api-key and --api-key-file cannot be used together");
@@ -188,6 +199,10 @@ constexpr OptionSpec kGlobalOptions[] = {
     {"timeout", 0, "SECONDS", "deadline for each request (default: 30)"},
     {"max-retries", 0, "N", "retries of a failed idempotent request (default: 2)"},
     {"rate-limit", 0, "", "wait for the rate-limit window instead of getting 429s"},
+    {"ca-file", 0, "PATH", "PEM bundle of CAs to trust instead of the system store (or $SSL_CERT_FILE)"},
+    {"ca-dir", 0, "DIR", "a directory of hashed CA certificates to trust (c_rehash)"},
+    {"client-cert", 0, "PATH", "PEM client certificate for mutual TLS"},
+    {"client-key", 0, "PATH", "its private key (default: in the --client-cert file; passphrase: $AVALA_CLIENT_KEY_PASSWORD)"},
     {"output", 'o', "FORMAT", "table (default), json, or jsonl (one object per line, streamed)"},
     {"help", 'h', "", "show help for avala or a command"},
     {"version", 0, "", "print the library version"},

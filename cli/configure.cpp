@@ -7,7 +7,7 @@
 #include "commands.hpp"
 #include "config.hpp"
 #include "exit_codes.hpp"
-#include "json_lite.hpp"
+#include "json_text.hpp"
 #include "output.hpp"
 
 namespace avala_cli {

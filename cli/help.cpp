@@ -85,6 +85,8 @@ constexpr NamedDoc kEnvironment[] = {
     {"AVALA_BASE_URL", "base URL, when --base-url is not given"},
     {"AVALA_PROFILE", "the profile of the config file, when --profile is not given"},
     {"AVALA_ALLOW_INSECURE_BASE_URL", "set to 1 to allow http:// on localhost (for avala-emulator)"},
+    {"AVALA_CLIENT_KEY_PASSWORD", "the passphrase of an encrypted --client-key"},
+    {"SSL_CERT_FILE, SSL_CERT_DIR", "OpenSSL's trust store, when no --ca-file or --ca-dir is given"},
     {"XDG_CONFIG_HOME", "where the config file lives (default: ~/.config)"},
 };
 

@@ -6,7 +6,7 @@
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
-#include "json_lite.hpp"
+#include "json_text.hpp"
 
 namespace avala_cli {
 namespace {

@@ -6,7 +6,7 @@
 #include "abi.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
-#include "json_lite.hpp"
+#include "json_text.hpp"
 #include "output.hpp"
 
 namespace avala_cli {

@@ -187,13 +187,18 @@ typedef struct avala_client_options {
    * current window reaches 0, calls wait (on their own thread) until
    * X-RateLimit-Reset instead of collecting 429s. 0: off (the default). */
   int32_t rate_limit;
+  /* version 3: trust and identity */
+  const char *ca_dir;              /**< v3: a directory of hashed CA certificates (c_rehash), besides ca_file */
+  const char *client_cert;         /**< v3: PEM client certificate (chain) for mutual TLS; NULL: none */
+  const char *client_key;          /**< v3: its PEM private key; NULL: in client_cert's file */
+  const char *client_key_password; /**< v3: the key's passphrase, if it is encrypted; never in a message */
 } avala_client_options;
 
 /** The newest avala_client_options version this header knows. */
-#define AVALA_CLIENT_OPTIONS_VERSION 2
+#define AVALA_CLIENT_OPTIONS_VERSION 3
 /** Static initialiser: every field its default. */
 #define AVALA_CLIENT_OPTIONS_INIT \
-  { AVALA_CLIENT_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL, -1, 0 }
+  { AVALA_CLIENT_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL, -1, 0, NULL, NULL, NULL, NULL }
 
 /**
  * @brief Fills *opts with defaults for the given version.
@@ -334,7 +339,9 @@ typedef int (*avala_interrupt_fn)(void *payload);
  *
  * Thread-safe. The calls in flight keep the queue alive: freeing it (and the
  * client) while calls run is defined — they complete, and their results are
- * freed unread.
+ * freed unread. After fork() the calls that were in flight complete in the
+ * parent only; in the child they never do (avala_queue_pending keeps counting
+ * them), and new calls work normally.
  */
 typedef struct avala_queue avala_queue;
 

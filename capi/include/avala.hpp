@@ -519,6 +519,10 @@ struct ClientOptions {
     std::optional<std::string> base_url;
     std::optional<std::chrono::milliseconds> timeout;  // per request; default 30 s
     std::optional<std::string> ca_file;
+    std::optional<std::string> ca_dir;               // hashed CA directory, besides ca_file
+    std::optional<std::string> client_cert;          // PEM chain for mutual TLS
+    std::optional<std::string> client_key;           // else in client_cert's file
+    std::optional<std::string> client_key_password;  // for an encrypted key
     std::optional<std::string> user_agent_suffix;
     std::optional<std::int32_t> max_retries;  // default 2
     bool rate_limit = false;  // wait for X-RateLimit-Reset instead of collecting 429s
@@ -653,7 +657,7 @@ public:
     explicit Client(const ClientOptions& options) {
         avala_client_options o = AVALA_CLIENT_OPTIONS_INIT;
         // Kept alive until avala_client_new has copied them.
-        std::optional<std::string> api_key, base_url, ca_file, suffix;
+        std::optional<std::string> api_key, base_url, ca_file, ca_dir, cert, key, password, suffix;
         auto set = [](const char*& field, std::optional<std::string>& keep,
                       const std::optional<std::string>& value, const char* what) {
             if (!value) return;
@@ -663,6 +667,10 @@ public:
         set(o.api_key, api_key, options.api_key, "api_key");
         set(o.base_url, base_url, options.base_url, "base_url");
         set(o.ca_file, ca_file, options.ca_file, "ca_file");
+        set(o.ca_dir, ca_dir, options.ca_dir, "ca_dir");
+        set(o.client_cert, cert, options.client_cert, "client_cert");
+        set(o.client_key, key, options.client_key, "client_key");
+        set(o.client_key_password, password, options.client_key_password, "client_key_password");
         set(o.user_agent_suffix, suffix, options.user_agent_suffix, "user_agent_suffix");
         if (options.timeout) {
             if (options.timeout->count() <= 0)

@@ -74,8 +74,11 @@ int avala_client_options_init(avala_client_options* opts, uint32_t version) {
   if (opts == nullptr || version < 1 || version > AVALA_CLIENT_OPTIONS_VERSION) return AVALA_E_INVALID_ARGUMENT;
   avala_client_options def = AVALA_CLIENT_OPTIONS_INIT;
   def.version = version;
-  // A caller built against version 1 has a shorter struct: write only its fields.
-  std::memcpy(opts, &def, version == 1 ? offsetof(avala_client_options, rate_limit) : sizeof def);
+  // A caller built against an older version has a shorter struct: write only its fields.
+  std::size_t size = version == 1   ? offsetof(avala_client_options, rate_limit)
+                     : version == 2 ? offsetof(avala_client_options, ca_dir)
+                                    : sizeof def;
+  std::memcpy(opts, &def, size);
   return AVALA_OK;
 }
 
@@ -93,6 +96,12 @@ int avala_client_new(avala_client** out, const avala_client_options* opts, avala
       if (opts->user_agent_suffix != nullptr) o.user_agent_suffix = opts->user_agent_suffix;
       if (opts->max_retries >= 0) o.max_retries = opts->max_retries;
       if (opts->version >= 2) o.rate_limit = opts->rate_limit != 0;
+      if (opts->version >= 3) {
+        o.ca_dir = opt_str(opts->ca_dir);
+        o.client_cert = opt_str(opts->client_cert);
+        o.client_key = opt_str(opts->client_key);
+        o.client_key_password = opt_str(opts->client_key_password);
+      }
     }
     *out = new avala_client{avala::Client(std::move(o))};
     return AVALA_OK;

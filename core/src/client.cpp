@@ -36,6 +36,20 @@ std::optional<std::int64_t> to_int(std::string_view s) {
   return v;
 }
 
+// nginx refuses a missing or bad client certificate after the handshake,
+// with an HTTP 400 whose page names the reason: that is a TLS failure of
+// the caller's configuration, not a validation error of the API.
+std::optional<Error> client_certificate_refusal(const HttpResponse& r) {
+  if (r.status != 400) return std::nullopt;
+  for (std::string_view phrase : {"No required SSL certificate was sent", "The SSL certificate error"}) {
+    if (r.body.find(phrase) != std::string::npos) {
+      return Error(ErrorKind::tls, "the server refused the TLS client certificate (HTTP 400: " + std::string(phrase) +
+                                       "); set client_cert and client_key to one it trusts");
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 struct Client::Impl {
@@ -127,6 +141,10 @@ struct Client::Impl {
       resp.attempts = attempt;
       return {};
     }
+    if (auto refusal = client_certificate_refusal(resp)) {
+      refusal->set_attempts(attempt);
+      return {{}, std::move(*refusal)};
+    }
     Error err = error_from_response(resp.status, resp.body, resp.header("Retry-After"), resp.header("Location"),
                                     api_key);
     if (attempt <= retry.max_retries && idempotent && RetryPolicy::retryable_status(resp.status)) {
@@ -169,7 +187,15 @@ Client::Client(ClientOptions o, const EnvLookup& env) {
   int retries = o.max_retries.value_or(2);
   if (retries < 0) throw Error(ErrorKind::config, "max_retries must not be negative");
 
-  TransportOptions topts{base, o.ca_file, o.max_body_bytes};
+  TransportOptions topts;
+  topts.endpoint = base;
+  topts.ca_file = o.ca_file;
+  topts.ca_dir = o.ca_dir;
+  topts.client_cert = o.client_cert;
+  topts.client_key = o.client_key;
+  topts.client_key_password = o.client_key_password;
+  topts.max_body_bytes = o.max_body_bytes;
+  topts.resolve = o.resolve;
   impl_ = std::make_shared<Impl>(std::move(key), std::move(base), timeout, retries, std::move(ua),
                                  std::move(topts));
   if (o.rate_limit) impl_->limiter = std::make_unique<RateLimiter>();

@@ -177,6 +177,22 @@ bool is_ip_literal(const std::string& host) {
   return !ec;
 }
 
+// A TLS alert from the server after the handshake (TLS 1.3 sends "certificate
+// required" only then, when the request is written or its answer read): a
+// TLS error naming the alert, never retried as if the network broke.
+std::optional<TransportError> tls_alert(const error_code& ec, bool got_response_bytes) {
+  if (ec.category() != asio::error::get_ssl_category()) return std::nullopt;
+  std::string reason = ec.message();
+  if (reason.find("alert") == std::string::npos) return std::nullopt;
+  std::string msg = "the server ended the TLS session with an alert (" + reason + ")";
+  if (reason.find("certificate required") != std::string::npos) {
+    msg += ": it requires a client certificate (client_cert)";
+  } else if (reason.find("certificate") != std::string::npos) {
+    msg += ": it refused the client certificate";
+  }
+  return TransportError(ErrorKind::tls, std::move(msg), true, got_response_bytes);
+}
+
 std::string tls_failure_message(const error_code& ec, SSL* ssl) {
   std::string msg = "TLS handshake failed";
   if (ssl != nullptr) {
@@ -211,6 +227,12 @@ struct Engine : std::enable_shared_from_this<Engine> {
   explicit Engine(const TransportOptions& o)
       : opts(o), generation(avala::generation()), poke_fd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
     if (poke_fd < 0) throw Error(ErrorKind::internal, "cannot make the engine's eventfd");
+    for (const std::string& a : opts.resolve) {
+      error_code ec;
+      auto addr = asio::ip::make_address(a, ec);
+      if (ec) throw Error(ErrorKind::config, "'" + a + "' is not an IP address (resolve option)");
+      resolved.emplace_back(addr, static_cast<unsigned short>(std::strtoul(opts.endpoint.port.c_str(), nullptr, 10)));
+    }
     if (!opts.endpoint.tls) return;
     tls_ctx.emplace(ssl::context::tls_client);
     SSL_CTX_set_min_proto_version(tls_ctx->native_handle(), TLS1_2_VERSION);
@@ -219,10 +241,41 @@ struct Engine : std::enable_shared_from_this<Engine> {
     if (opts.ca_file) {
       tls_ctx->load_verify_file(*opts.ca_file, ec);
       if (ec) throw Error(ErrorKind::config, "cannot load CA file '" + *opts.ca_file + "': " + ec.message());
-    } else {
-      tls_ctx->set_default_verify_paths(ec);
+    }
+    if (opts.ca_dir) {
+      tls_ctx->add_verify_path(*opts.ca_dir, ec);
+      if (ec) throw Error(ErrorKind::config, "cannot use CA directory '" + *opts.ca_dir + "': " + ec.message());
+    }
+    if (!opts.ca_file && !opts.ca_dir) {
+      tls_ctx->set_default_verify_paths(ec);  // honours SSL_CERT_FILE and SSL_CERT_DIR
       if (ec) throw Error(ErrorKind::config, "cannot load the system trust store: " + ec.message());
     }
+    if (opts.client_cert) load_identity(opts);
+  }
+
+  // The client certificate and key for mutual TLS. A wrong passphrase, a
+  // key that does not match the certificate, an unreadable file: each a
+  // config error naming the file (never the passphrase), before any request.
+  void load_identity(const TransportOptions& o) {
+    error_code ec;
+    const std::string& cert = *o.client_cert;
+    const std::string& key = o.client_key ? *o.client_key : cert;
+    if (o.client_key_password) {
+      std::string password = *o.client_key_password;
+      tls_ctx->set_password_callback([password](std::size_t, ssl::context::password_purpose) { return password; });
+    }
+    tls_ctx->use_certificate_chain_file(cert, ec);
+    if (ec) throw Error(ErrorKind::config, "cannot load client certificate '" + cert + "': " + ec.message());
+    tls_ctx->use_private_key_file(key, ssl::context::pem, ec);
+    if (ec) {
+      throw Error(ErrorKind::config, "cannot load client key '" + key + "'" +
+                                         (o.client_key_password ? " (is the passphrase right?)" : "") + ": " +
+                                         ec.message());
+    }
+    if (SSL_CTX_check_private_key(tls_ctx->native_handle()) != 1) {
+      throw Error(ErrorKind::config, "client key '" + key + "' does not match certificate '" + cert + "'");
+    }
+    tls_ctx->set_password_callback([](std::size_t, ssl::context::password_purpose) { return std::string(); });
   }
 
   ~Engine() {
@@ -368,6 +421,7 @@ struct Engine : std::enable_shared_from_this<Engine> {
   static void run_async(std::weak_ptr<Engine> weak, std::shared_ptr<Runner> r);
 
   const TransportOptions opts;
+  std::vector<tcp::endpoint> resolved;  // opts.resolve, parsed
   std::atomic<std::size_t> opened{0};  // connections opened
   const std::uint64_t generation;
   // One thread runs it at a time (the leader), so hint 1: a handler's
@@ -517,6 +571,7 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
     if (conn) return write();
     conn = std::make_unique<Connection>(eng.ioc, eng.tls_ctx ? &*eng.tls_ctx : nullptr);
     const BaseUrl& ep = opts.endpoint;
+    if (!eng.resolved.empty()) return connect(eng.resolved);  // addresses given instead of a lookup
     if (is_ip_literal(ep.host)) {
       // No resolver (and so no resolver thread) for an IP literal.
       error_code ec;
@@ -539,36 +594,101 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
                                  });
   }
 
+  // Happy eyeballs (RFC 8305 in spirit): the addresses interleaved by family
+  // (the resolver's first family first); an attempt starts every 250 ms, or
+  // at once when every attempt so far has failed; the first to connect wins
+  // and the others are closed. All within the request's one deadline.
+  struct Race {
+    explicit Race(asio::io_context& ioc) : timer(ioc) {}
+    std::vector<tcp::endpoint> order;
+    std::vector<std::unique_ptr<tcp::socket>> sockets;
+    std::size_t failed = 0;
+    asio::steady_timer timer;
+    error_code last;
+  };
+  static constexpr std::chrono::milliseconds kAttemptDelay{250};
+  std::shared_ptr<Race> race;  // while connecting
+
+  static std::vector<tcp::endpoint> interleave(std::vector<tcp::endpoint> all) {
+    if (all.empty()) return all;
+    const bool first_v6 = all.front().address().is_v6();
+    std::vector<tcp::endpoint> first, second, out;
+    for (auto& e : all) (e.address().is_v6() == first_v6 ? first : second).push_back(e);
+    for (std::size_t i = 0; i < std::max(first.size(), second.size()); ++i) {
+      if (i < first.size()) out.push_back(first[i]);
+      if (i < second.size()) out.push_back(second[i]);
+    }
+    return out;
+  }
+
   void connect(std::vector<tcp::endpoint> endpoints) {
     phase = "connect";
-    asio::async_connect(conn->socket(), std::move(endpoints), [self = shared_from_this()](error_code ec, const tcp::endpoint&) {
-      if (self->done) return;
-      if (ec) {
-        return self->fail(TransportError(
-            ErrorKind::network, "cannot connect to " + self->opts.endpoint.host_header + ": " + ec.message(), false,
-            false));
+    race = std::make_shared<Race>(eng.ioc);
+    race->order = interleave(std::move(endpoints));
+    if (race->order.empty()) {
+      return fail(TransportError(ErrorKind::network, "cannot resolve host '" + opts.endpoint.host + "': no address",
+                                 false, false));
+    }
+    attempt(race);
+  }
+
+  void attempt(const std::shared_ptr<Race>& r) {
+    if (r->sockets.size() >= r->order.size()) return;  // every address is being tried
+    const tcp::endpoint& ep = r->order[r->sockets.size()];
+    r->sockets.push_back(std::make_unique<tcp::socket>(eng.ioc));
+    tcp::socket* sock = r->sockets.back().get();
+    sock->async_connect(ep, [self = shared_from_this(), r, sock](error_code ec) { self->attempt_done(r, sock, ec); });
+    if (r->sockets.size() < r->order.size()) {
+      r->timer.expires_after(kAttemptDelay);
+      r->timer.async_wait([self = shared_from_this(), r](error_code ec) {
+        if (!ec && !self->done && self->race == r) self->attempt(r);
+      });
+    }
+  }
+
+  void attempt_done(const std::shared_ptr<Race>& r, tcp::socket* sock, error_code ec) {
+    if (done || race != r) return;  // over, or another attempt won
+    if (ec) {
+      r->last = ec;
+      if (++r->failed == r->order.size()) {
+        race.reset();
+        return fail(TransportError(ErrorKind::network,
+                                   "cannot connect to " + opts.endpoint.host_header + ": " + ec.message(), false,
+                                   false));
       }
-      error_code ignored;
-      tcp::socket& sock = self->conn->socket();
-      sock.set_option(tcp::no_delay(true), ignored);
-      // Connecting registered the socket for writability, and with it every
-      // ACK would wake the reactor for nothing (an epoll_wait per request,
-      // found by the get benchmark): register it afresh, for reading.
-      error_code ec2;
-      auto protocol = sock.local_endpoint(ec2).protocol();
-      if (!ec2) {
-        int fd = sock.release(ec2);
-        if (!ec2) sock.assign(protocol, fd, ec2);
-        if (ec2) {
-          return self->fail(TransportError(ErrorKind::network, "cannot set up the connection: " + ec2.message(),
-                                           false, false));
-        }
+      if (r->failed == r->sockets.size()) attempt(r);  // nothing left in flight: the next one now
+      return;
+    }
+    race.reset();
+    r->timer.cancel();
+    error_code ignored;
+    for (auto& other : r->sockets) {
+      if (other.get() != sock) other->close(ignored);
+    }
+    conn->socket() = std::move(*sock);
+    connected();
+  }
+
+  void connected() {
+    error_code ignored;
+    tcp::socket& sock = conn->socket();
+    sock.set_option(tcp::no_delay(true), ignored);
+    // Connecting registered the socket for writability, and with it every
+    // ACK would wake the reactor for nothing (an epoll_wait per request,
+    // found by the get benchmark): register it afresh, for reading.
+    error_code ec2;
+    auto protocol = sock.local_endpoint(ec2).protocol();
+    if (!ec2) {
+      int fd = sock.release(ec2);
+      if (!ec2) sock.assign(protocol, fd, ec2);
+      if (ec2) {
+        return fail(TransportError(ErrorKind::network, "cannot set up the connection: " + ec2.message(), false, false));
       }
-      sock.non_blocking(true, ignored);  // write() tries a send first
-      ++self->opened;
-      if (self->conn->tls) return self->handshake();
-      self->write();
-    });
+    }
+    sock.non_blocking(true, ignored);  // write() tries a send first
+    ++opened;
+    if (conn->tls) return handshake();
+    write();
   }
 
   void handshake() {
@@ -625,6 +745,7 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
   void written(error_code ec) {
     if (done) return;
     serializer.reset();
+    if (auto alert = ec ? tls_alert(ec, false) : std::nullopt) return fail(std::move(*alert));
     if (ec) {
       // The request did not get through whole, so no server acted on it:
       // the transport may send it again on a fresh connection, POST too.
@@ -775,6 +896,7 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
                                           : "connection closed by the server before it answered",
                                  true, got_some));
     }
+    if (auto alert = tls_alert(ec, got_some)) return fail(std::move(*alert));
     if (ec.category() == asio::error::get_ssl_category() || ec == ssl::error::stream_truncated) {
       return fail(
           TransportError(ErrorKind::network, "TLS connection broke while reading: " + ec.message(), true, got_some));
@@ -822,6 +944,12 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
   // operations (connect over a range, Beast's writes) still look at their
   // socket as they unwind (TSan found the use-after-free of resetting it here).
   void close() {
+    if (race) {
+      error_code ignored;
+      race->timer.cancel();
+      for (auto& sock : race->sockets) sock->close(ignored);
+      race.reset();
+    }
     if (!conn || closed) return;
     closed = true;
     error_code ignored;

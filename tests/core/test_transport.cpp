@@ -6,7 +6,11 @@
 // below the timeouts they guard (a call that hung would take those).
 #include <doctest/doctest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <chrono>
+#include <vector>
 #include <ctime>
 #include <string>
 #include <thread>
@@ -258,4 +262,67 @@ TEST_CASE("a next link that repeats an earlier page is a decode error, not an en
   });
   CHECK(k == ErrorKind::decode);
   CHECK(items == 2);  // the first page and the one it links to, then the repeat
+}
+
+namespace {
+
+// [::1]:port where no connect ever completes: a listen backlog of one, filled
+// by a connection nobody accepts, so further SYNs are dropped (a black hole
+// on loopback, as a broken IPv6 route looks to a client).
+struct Ipv6BlackHole {
+  explicit Ipv6BlackHole(int port) {
+    sockaddr_in6 a{};
+    a.sin6_family = AF_INET6;
+    a.sin6_addr = in6addr_loopback;
+    a.sin6_port = htons(static_cast<std::uint16_t>(port));
+    listener = ::socket(AF_INET6, SOCK_STREAM, 0);
+    ok = listener >= 0 && ::bind(listener, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 && ::listen(listener, 0) == 0;
+    filler = ::socket(AF_INET6, SOCK_STREAM, 0);
+    ok = ok && ::connect(filler, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  }
+  ~Ipv6BlackHole() {
+    ::close(filler);
+    ::close(listener);
+  }
+  int listener = -1, filler = -1;
+  bool ok = false;
+};
+
+int port_of(const std::string& url) {
+  auto colon = url.rfind(':');
+  return std::atoi(url.c_str() + colon + 1);
+}
+
+}  // namespace
+
+TEST_CASE("happy eyeballs: an address family that never connects does not hold up the other") {
+  ScriptedServer server([](Conn& c, int) {
+    while (!c.read_request().empty()) c.write(json_answer(project("p1")));
+  });
+  const int port = port_of(server.url());
+  Ipv6BlackHole hole(port);
+  REQUIRE(hole.ok);
+  auto make = [&](std::vector<std::string> addresses, std::chrono::milliseconds timeout) {
+    avala::ClientOptions o;
+    o.api_key = "transport-test-key";
+    o.base_url = "http://localhost:" + std::to_string(port) + "/api/v1";
+    o.timeout = timeout;
+    o.max_retries = 0;
+    o.resolve = std::move(addresses);
+    auto env = [](std::string_view name) -> std::optional<std::string> {
+      if (name == "AVALA_ALLOW_INSECURE_BASE_URL") return "1";
+      return std::nullopt;
+    };
+    return avala::Client(o, env);
+  };
+  // The black hole alone: the connect never completes (so the race below is a real one).
+  CHECK(kind_of([&] { avala::projects::get(make({"::1"}, 700ms), "p1"); }) == ErrorKind::timeout);
+  // IPv6 first, as a resolver would order it: the IPv4 attempt starts 250 ms
+  // later and wins, well inside the deadline.
+  avala::Client c = make({"::1", "127.0.0.1"}, 10s);
+  CHECK(avala::projects::get(c, "p1").uid() == "p1");
+  CHECK(server.connections() == 1);
+  CHECK(c.connections_opened() == 1);
+  // An address that refuses at once: the next one is tried at once.
+  CHECK(avala::projects::get(make({"127.0.0.2", "127.0.0.1"}, 10s), "p1").uid() == "p1");
 }

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "avala/cancel.hpp"
 #include "avala/transport.hpp"
@@ -25,10 +26,17 @@ struct ClientOptions {
   std::optional<std::string> base_url;  // else env AVALA_BASE_URL, else the default
   std::optional<std::chrono::milliseconds> timeout;  // default 30 s
   std::optional<std::string> ca_file;
+  std::optional<std::string> ca_dir;               // hashed CA directory, besides ca_file
+  std::optional<std::string> client_cert;          // PEM chain for mutual TLS
+  std::optional<std::string> client_key;           // else in client_cert's file
+  std::optional<std::string> client_key_password;  // for an encrypted key; never in a message
   std::string user_agent_suffix;        // appended to "avala-cpp/<version>"
   std::optional<int> max_retries;       // default 2
   bool rate_limit = false;              // wait for X-RateLimit-Reset when the budget is spent
   std::size_t max_body_bytes = 64u << 20;
+  // IP addresses to connect to instead of resolving the base URL's host (as
+  // curl's --resolve; TLS still checks the host name): pinning, and tests.
+  std::vector<std::string> resolve;
 };
 
 struct RateLimitInfo {

@@ -42,8 +42,14 @@ struct HttpResponse {
 struct TransportOptions {
   BaseUrl endpoint;
   std::optional<std::string> ca_file;   // PEM bundle instead of the system store
+  std::optional<std::string> ca_dir;    // hashed CA directory (with or instead of ca_file)
+  std::optional<std::string> client_cert, client_key, client_key_password;  // mutual TLS
   std::size_t max_body_bytes = 64u << 20;
   std::size_t max_idle_connections = 16;
+  // IP addresses to connect to (on the endpoint's port) instead of resolving
+  // its host, as curl's --resolve; TLS still checks the host name. Empty:
+  // resolve. Several: raced as a resolver's answer would be.
+  std::vector<std::string> resolve;
 };
 
 // Sends requests to one origin. Thread-safe: each request takes an idle
