@@ -199,8 +199,8 @@ def test_a_multiprocessing_fork_pool_over_a_client_made_before_it(emulator: Emul
 
 def test_cancelling_an_asyncio_task_stops_its_request_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """The server sees the connection close, the task ends cancelled, and
-    asyncio.run() returns without waiting for the 30 s timeout (the executor
-    thread was freed)."""
+    asyncio.run() returns without waiting for the 30 s timeout (no thread
+    waits for the call)."""
     import asyncio
 
     monkeypatch.setenv("AVALA_ALLOW_INSECURE_BASE_URL", "1")

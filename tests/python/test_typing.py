@@ -137,9 +137,12 @@ STUBTEST_ALLOWLIST = """
 avala._avala.Cancel
 avala._avala.Client
 avala._avala.ObjectIter
+avala._avala.Pending
 avala._avala.ProjectIter
+avala._avala.Queue
 avala._avala.Response
 avala._avala.ObjectIter.__init__
+avala._avala.Pending.__init__
 avala._avala.ProjectIter.__init__
 avala._avala.Response.__init__
 """

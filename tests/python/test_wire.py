@@ -273,7 +273,7 @@ def test_cancelling_an_async_wait_stops_the_polling(stub: StubServer) -> None:
             task.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await task
-            await asyncio.sleep(1.2)  # the worker thread notices at its next poll
+            await asyncio.sleep(1.2)  # time for more polls, had the wait not stopped
 
     asyncio.run(main())
     polls = len(stub.received)

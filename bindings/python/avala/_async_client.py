@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 from types import TracebackType
 from typing import Any, Mapping, Optional, Type
 
-from avala._client import Client, RateLimitInfo
-from avala.resources._base import run_cancellable
-from avala.resources.agents import AsyncAgents
-from avala.resources.datasets import AsyncDatasets
-from avala.resources.exports import AsyncExports
-from avala.resources.projects import AsyncProjects
-from avala.resources.quality_targets import AsyncQualityTargets
-from avala.resources.tasks import AsyncTasks
+from avala._client import Client, RateLimitInfo, _request
+from avala.resources._base import AsyncCaller, started
+from avala.resources.agents import Agents, AsyncAgents
+from avala.resources.datasets import AsyncDatasets, Datasets
+from avala.resources.exports import AsyncExports, Exports
+from avala.resources.projects import AsyncProjects, Projects
+from avala.resources.quality_targets import AsyncQualityTargets, QualityTargets
+from avala.resources.tasks import AsyncTasks, Tasks
 
 __all__ = ["AsyncClient"]
 
@@ -22,13 +21,14 @@ class AsyncClient:
     """Asynchronous client for the Avala API: the same calls as :class:`~avala.Client`,
     as awaitables.
 
-    Each blocking call runs in the event loop's default executor (a thread
-    pool; the GIL is released during I/O), so the loop is never blocked.
-    Cancelling an awaiting task stops its request at once — the request in
-    flight, a retry's backoff, an export poll: the connection is closed and
-    the executor thread is free again (each call carries a cancel handle of
-    its own, fired on cancellation). With ``rate_limit=True`` a call waiting
-    for the rate-limit window holds an executor thread, not the loop.
+    Every call runs on libavala's asynchronous C ABI: it is started on the
+    client's engine and completes on the event loop's completion queue (one
+    per loop, watched with ``add_reader``), so any number of calls can be in
+    flight from one thread and no executor thread is used. Cancelling an
+    awaiting task stops its request at once — the request in flight, a
+    retry's backoff, an export poll, a rate-limit wait: its connection is
+    closed (each call carries a cancel handle of its own, fired on
+    cancellation).
     """
 
     def __init__(
@@ -43,13 +43,13 @@ class AsyncClient:
         self._client = Client(
             api_key, base_url=base_url, timeout=timeout, max_retries=max_retries, rate_limit=rate_limit
         )
-        c = self._client
-        self.projects = AsyncProjects(c.projects)
-        self.tasks = AsyncTasks(c.tasks)
-        self.exports = AsyncExports(c.exports)
-        self.agents = AsyncAgents(c.agents)
-        self.quality_targets = AsyncQualityTargets(c.quality_targets)
-        self.datasets = AsyncDatasets(c.datasets)
+        self._caller = c = AsyncCaller(self._client)
+        self.projects = AsyncProjects(Projects(c))
+        self.tasks = AsyncTasks(Tasks(c))
+        self.exports = AsyncExports(Exports(c))
+        self.agents = AsyncAgents(Agents(c))
+        self.quality_targets = AsyncQualityTargets(QualityTargets(c))
+        self.datasets = AsyncDatasets(Datasets(c))
 
     @property
     def base_url(self) -> str:
@@ -69,8 +69,7 @@ class AsyncClient:
         json: Any = None,
     ) -> Any:
         """See :meth:`avala.Client.request`."""
-        call = functools.partial(self._client.request, method, path, params=params, json=json)
-        return await run_cancellable(call)
+        return await started(_request(self._caller, method, path, params, json))
 
     async def close(self) -> None:
         self._client.close()

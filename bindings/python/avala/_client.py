@@ -6,7 +6,7 @@ import json
 import math
 import sys
 from types import TracebackType
-from typing import Any, Dict, Mapping, Optional, Type
+from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, Type, TypeVar
 from urllib.parse import urlencode
 
 from avala import _avala
@@ -18,7 +18,15 @@ from avala.resources.projects import Projects
 from avala.resources.quality_targets import QualityTargets
 from avala.resources.tasks import Tasks
 
+if TYPE_CHECKING:
+    from avala.resources._base import Caller, ModelIterator
+
 __all__ = ["Client", "RateLimitInfo"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+NI = TypeVar("NI")
+I = TypeVar("I", bound="ModelIterator[Any]")  # noqa: E741
 
 _USER_AGENT_SUFFIX = f"python/{sys.version_info[0]}.{sys.version_info[1]}"
 
@@ -128,6 +136,14 @@ class Client:
     def _handle(self) -> _avala.Client:
         return self._native
 
+    # How the resources run their calls (see avala.resources._base): here,
+    # blocking, at once.
+    def _call(self, start: Callable[[_avala.Client], T], finish: Callable[[T], R]) -> R:
+        return finish(start(self._native))
+
+    def _iterate(self, make: Callable[[_avala.Client], NI], wrap: Callable[[NI], I]) -> I:
+        return wrap(make(self._native))
+
     @property
     def base_url(self) -> str:
         """The base URL in use, after defaults and normalisation."""
@@ -158,23 +174,7 @@ class Client:
         with ``/``; ``params`` are added to its query string, ``json`` is sent as
         the body). Returns the parsed JSON answer, ``None`` for an empty one.
         Errors are raised as for every other call. Not in the official SDK."""
-        if not isinstance(method, str) or not isinstance(path, str):
-            raise TypeError("method and path must be str")
-        if params:
-            path += ("&" if "?" in path else "?") + urlencode(params, doseq=True)
-        body = None if json is None else _json_dumps(json)
-        response = self._native.request(method.upper(), path, body)
-        data = response.body
-        if not data.strip():
-            return None
-        try:
-            return _json_loads(data)
-        except ValueError:
-            raise DecodeError(
-                f"the response to {method.upper()} {path.split('?', 1)[0]} is not JSON",
-                response.status,
-                data.decode("utf-8", "replace"),
-            ) from None
+        return _request(self, method, path, params, json)
 
     def close(self) -> None:
         """Releases the connections. Calls already running finish first; later
@@ -199,6 +199,31 @@ class Client:
     def __repr__(self) -> str:
         state = ", closed" if self._native.closed else ""
         return f"<avala.Client base_url={self._base_url!r}{state}>"
+
+
+def _request(caller: Caller, method: str, path: str, params: Optional[Mapping[str, Any]], json: Any) -> Any:
+    """Client.request, run by ``caller`` (a Client, or an AsyncClient's caller)."""
+    if not isinstance(method, str) or not isinstance(path, str):
+        raise TypeError("method and path must be str")
+    if params:
+        path += ("&" if "?" in path else "?") + urlencode(params, doseq=True)
+    verb = method.upper()
+    body = None if json is None else _json_dumps(json)
+
+    def parse(response: _avala.Response) -> Any:
+        data = response.body
+        if not data.strip():
+            return None
+        try:
+            return _json_loads(data)
+        except ValueError:
+            raise DecodeError(
+                f"the response to {verb} {path.split('?', 1)[0]} is not JSON",
+                response.status,
+                data.decode("utf-8", "replace"),
+            ) from None
+
+    return caller._call(lambda n: n.request(verb, path, body), parse)
 
 
 _json_dumps = json.dumps

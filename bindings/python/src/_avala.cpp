@@ -9,13 +9,19 @@
 //  * turns an avala_error into a Python exception in exactly one place,
 //    raise_error(), which hands the fields to avala.errors._from_native;
 //  * maps resource names to the C functions in one table (kRoutes), so the
-//    Python side reaches every resource through a handful of generic calls.
+//    Python side reaches every resource through a handful of generic calls;
+//  * runs each call blocking, or — on a client made by Client::derive with a
+//    completion queue (Queue, one per asyncio loop) — starts it on the
+//    asynchronous C ABI; either way its result becomes a Python object in
+//    one place (to_python) and its error in another (make_error).
 #include <avala.h>
 
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
 #include <structmember.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstring>
@@ -26,6 +32,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -66,12 +73,13 @@ py::object to_py(const char* s) {
 
 // ---- The one translation point -----------------------------------------
 
-// Raises the Python exception for a failed call. Takes ownership of `raw`
-// (which may be NULL, e.g. when even the error could not be allocated).
+// The Python exception for a failed call (not raised: a blocking call
+// raises it, an asynchronous one hands it to its future). Takes ownership of
+// `raw` (which may be NULL, e.g. when even the error could not be allocated).
 // `cause` is the Python exception that made a callback stop the call (a
 // KeyboardInterrupt from a signal, or the callback's own error), or None.
 // The GIL must be held.
-[[noreturn]] void raise_error(int rc, avala_error* raw, const py::object& cause = py::none()) {
+py::object make_error(int rc, avala_error* raw, const py::object& cause = py::none()) {
   ErrorPtr err(raw);
   const int code = err ? avala_error_code(err.get()) : rc;
   py::object message = to_py(err ? avala_error_message(err.get()) : avala_status_name(rc));
@@ -82,20 +90,26 @@ py::object to_py(const char* s) {
   err.reset();
 
   py::object factory = py::module_::import("avala.errors").attr("_from_native");
-  py::object exc = factory(code, avala_status_name(code), message, status, body,
-                           retry_after < 0 ? py::object(py::none()) : py::object(py::float_(retry_after)),
-                           attempts, py::arg("cause") = cause);
+  return factory(code, avala_status_name(code), message, status, body,
+                 retry_after < 0 ? py::object(py::none()) : py::object(py::float_(retry_after)), attempts,
+                 py::arg("cause") = cause);
+}
+
+[[noreturn]] void raise_exception(const py::object& exc) {
   PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(exc.ptr())), exc.ptr());
   throw py::error_already_set();
+}
+
+// Raises the Python exception for a failed call (see make_error).
+[[noreturn]] void raise_error(int rc, avala_error* raw, const py::object& cause = py::none()) {
+  raise_exception(make_error(rc, raw, cause));
 }
 
 // For arguments refused before calling libavala (same classes, same path).
 [[noreturn]] void raise_invalid(const char* message) {
   py::object factory = py::module_::import("avala.errors").attr("_from_native");
-  py::object exc = factory(AVALA_E_INVALID_ARGUMENT, avala_status_name(AVALA_E_INVALID_ARGUMENT),
-                           message, 0, "", py::none(), 0);
-  PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(exc.ptr())), exc.ptr());
-  throw py::error_already_set();
+  raise_exception(factory(AVALA_E_INVALID_ARGUMENT, avala_status_name(AVALA_E_INVALID_ARGUMENT), message, 0, "",
+                          py::none(), 0));
 }
 
 // An out_err slot that frees whatever it still holds.
@@ -137,11 +151,10 @@ int py_interrupt(void*) noexcept {
   return verdict;
 }
 
-// ---- asyncio cancellation ---------------------------------------------------
-// A call made in a cancel scope (AsyncClient runs each call in one, on an
-// executor thread) goes through a client derived with that scope's cancel
-// handle: cancelling the awaiting task fires it, and the call stops at once,
-// its connection closed, instead of running on in its thread.
+// A cancel handle (avala_cancel). AsyncClient gives each call (and each
+// iterator) one, carried by the call's derived client (Client::derive), and
+// fires it when the awaiting task is cancelled: the request stops at once,
+// its connection closed.
 struct Cancel {
   std::shared_ptr<avala_cancel> handle;
   Cancel() {
@@ -150,7 +163,6 @@ struct Cancel {
     handle.reset(c, avala_cancel_free);
   }
 };
-thread_local std::shared_ptr<avala_cancel> t_scope_cancel;
 
 // Throws the Python error for a negative status. GIL held. A signal
 // handler's exception caught during the call wins: Ctrl-C stays a
@@ -159,8 +171,7 @@ void check(int rc, ErrorSlot& slot, const py::object& cause = py::none()) {
   if (t_interrupt_cause != nullptr) {
     py::object interrupted = py::reinterpret_steal<py::object>(std::exchange(t_interrupt_cause, nullptr));
     if (rc >= 0 || rc == AVALA_E_CANCELLED) {
-      PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(interrupted.ptr())), interrupted.ptr());
-      throw py::error_already_set();
+      raise_exception(interrupted);
     }
   }
   if (rc < 0) raise_error(rc, slot.release(), cause);
@@ -365,6 +376,296 @@ py::tuple page_tuple(Page* raw, const PageApi<Page, CItem>& api) {
   return py::make_tuple(items, to_py(api.next(page.get())), to_py(api.previous(page.get())),
                         api.has_more(page.get()) != 0);
 }
+
+// ---- Response -----------------------------------------------------------------
+
+class Response {
+ public:
+  explicit Response(ResponsePtr r) : r_(std::move(r)) {}
+  int32_t status() const { return avala_response_status(r_.get()); }
+  py::bytes body() const {
+    std::size_t len = 0;
+    const char* data = avala_response_body(r_.get(), &len);
+    return py::bytes(data == nullptr ? "" : data, data == nullptr ? 0 : len);
+  }
+  py::object header(const std::string& name) const {
+    return to_py(avala_response_header(r_.get(), c_arg(name, "header name contains a NUL character")));
+  }
+
+ private:
+  ResponsePtr r_;
+};
+
+// ---- Results: C handles -> Python objects ----------------------------------
+//
+// What each call hands back, converted in one place for both paths: a
+// blocking call converts its *out, poll() converts a completion's result.
+
+enum class Result {
+  object,        // avala_object*       -> Item
+  project,       // avala_project*      -> Item
+  page,          // avala_page*         -> (items, next_cursor, previous_cursor, has_more)
+  project_page,  // avala_project_page* -> the same tuple
+  items,         // avala_page*         -> [Item, ...] (an answer that is a bare array)
+  response,      // avala_response*     -> Response
+  none,          // NULL (a delete)     -> None
+};
+
+// Takes ownership of `raw` (of the type `kind` names), also when it throws.
+py::object to_python(Result kind, void* raw) {
+  switch (kind) {
+    case Result::object: return make_item(static_cast<const avala_object*>(raw));
+    case Result::project: return make_item(static_cast<const avala_project*>(raw));
+    case Result::page: return page_tuple(static_cast<avala_page*>(raw), kObjectPage);
+    case Result::project_page: return page_tuple(static_cast<avala_project_page*>(raw), kProjectPage);
+    case Result::items: return page_tuple(static_cast<avala_page*>(raw), kObjectPage)[0];
+    case Result::response: {
+      ResponsePtr r(static_cast<avala_response*>(raw));
+      return py::cast(Response(std::move(r)));
+    }
+    case Result::none: break;
+  }
+  return py::none();
+}
+
+// ---- Completion queue (asyncio) --------------------------------------------
+//
+// One per event loop (avala.resources._base). Calls started on a client
+// derived with it (Client::derive) complete here; the loop watches fd() and
+// calls poll(), which turns each completion into (tag, status, value): the
+// value is the same Python object the blocking call returns (to_python), or
+// the exception it raises (make_error), or None. Nothing here runs Python
+// on a library thread: export-wait progress reports are queued by a C
+// callback and handed to the loop by poll_progress() (their own eventfd).
+
+// The progress reports of the export waits started on one queue.
+struct ProgressChannel {
+  struct Report {
+    uint64_t tag;
+    avala_object* export_;  // owned
+    double elapsed_s;
+  };
+  std::mutex mu;
+  std::vector<Report> reports;
+  bool closed = false;
+  int fd = -1;  // an eventfd, readable while reports wait
+
+  ProgressChannel() {
+    fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (fd < 0) throw std::runtime_error("cannot make an eventfd");
+  }
+  ProgressChannel(const ProgressChannel&) = delete;
+  ProgressChannel& operator=(const ProgressChannel&) = delete;
+  ~ProgressChannel() { close(); }
+
+  // The queue is gone: later reports are dropped.
+  void close() noexcept {
+    std::lock_guard lock(mu);
+    for (const Report& r : reports) avala_object_free(r.export_);
+    reports.clear();
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+    closed = true;
+  }
+};
+
+// The payload of one export wait's progress callback.
+struct ProgressSink {
+  std::shared_ptr<ProgressChannel> channel;
+  uint64_t tag;
+  py::object progress;  // the caller's callable; touched only with the GIL held
+};
+
+// Runs on the engine's thread after each poll of an asynchronous export
+// wait: copies the export and tells the loop. No Python, no blocking beyond
+// a short lock; a report that cannot be made is lost, the wait carries on.
+int queue_progress(const avala_object* export_, double elapsed_s, void* payload) noexcept {
+  auto* sink = static_cast<ProgressSink*>(payload);
+  avala_object* copy = nullptr;
+  if (avala_object_clone(&copy, export_) != AVALA_OK || copy == nullptr) return AVALA_CONTINUE;
+  ProgressChannel& ch = *sink->channel;
+  std::lock_guard lock(ch.mu);
+  if (ch.closed) {
+    avala_object_free(copy);
+    return AVALA_CONTINUE;
+  }
+  try {
+    ch.reports.push_back({sink->tag, copy, elapsed_s});
+  } catch (...) {
+    avala_object_free(copy);
+    return AVALA_CONTINUE;
+  }
+  const uint64_t one = 1;
+  ssize_t w = ::write(ch.fd, &one, sizeof one);  // fails only when the counter is full: readable anyway
+  (void)w;
+  return AVALA_CONTINUE;
+}
+
+class Queue {
+ public:
+  Queue() : progress_(std::make_shared<ProgressChannel>()) {
+    avala_queue* q = nullptr;
+    ErrorSlot slot;
+    check(avala_queue_new(&q, &slot.raw), slot);
+    q_ = q;
+  }
+  Queue(const Queue&) = delete;
+  Queue& operator=(const Queue&) = delete;
+  ~Queue() {
+    // A wait still running may report progress until it completes: its
+    // sink must outlive this queue, so it is left (a few bytes) and the
+    // channel closed, which makes the callback a no-op.
+    for (auto& [tag, e] : expected_) {
+      if (e.sink) {
+        e.sink->progress = py::object();  // the GIL is held here
+        (void)e.sink.release();
+      }
+    }
+    progress_->close();
+    avala_queue_free(q_);  // calls in flight complete; their results are freed unread
+  }
+
+  avala_queue* get() const noexcept { return q_; }
+  int fd() const { return avala_queue_fd(q_); }
+  int progress_fd() const { return progress_->fd; }
+  std::size_t pending() const { return avala_queue_pending(q_); }
+
+  // Before starting a call with `tag`: what its completion's result will
+  // be, so that poll() converts it (and frees it, whatever happens).
+  void expect(uint64_t tag, Result kind, std::unique_ptr<ProgressSink> sink = {}) {
+    std::lock_guard lock(mu_);
+    expected_[tag] = Expected{kind, std::move(sink)};
+  }
+  // The call returned at once (a result or an error): nothing was queued.
+  void forget(uint64_t tag) noexcept {
+    std::unique_ptr<ProgressSink> sink;
+    std::lock_guard lock(mu_);
+    auto it = expected_.find(tag);
+    if (it == expected_.end()) return;
+    sink = std::move(it->second.sink);
+    expected_.erase(it);
+  }
+
+  const std::shared_ptr<ProgressChannel>& channel() const noexcept { return progress_; }
+
+  // Up to `max` completions as (tag, status, value), waiting up to
+  // timeout_ms for the first (0: not at all; the GIL is released to wait).
+  py::list poll(std::size_t max, int64_t timeout_ms) {
+    py::list out;
+    if (max == 0) return out;
+    std::vector<avala_completion> got(std::min<std::size_t>(max, 256));
+    std::size_t n = 0;
+    if (timeout_ms != 0) {
+      py::gil_scoped_release nogil;
+      n = avala_queue_poll(q_, got.data(), got.size(), timeout_ms);
+    } else {
+      n = avala_queue_poll(q_, got.data(), got.size(), 0);
+    }
+    // Claim every completion first; whatever is not converted (an exception
+    // while converting one) is freed on the way out, never leaked.
+    struct Claimed {
+      avala_completion c;
+      std::optional<Result> kind;  // empty: not a call this module started
+      std::unique_ptr<ProgressSink> sink;
+    };
+    std::vector<Claimed> claimed;
+    claimed.reserve(n);
+    struct FreeRest {
+      std::vector<Claimed>& all;
+      ~FreeRest() {
+        for (Claimed& c : all) {
+          avala_error_free(c.c.error);
+          if (c.c.free_result != nullptr) c.c.free_result(c.c.result);
+        }
+      }
+    } free_rest{claimed};
+    {
+      std::lock_guard lock(mu_);
+      for (std::size_t i = 0; i < n; ++i) {
+        auto it = expected_.find(got[i].tag);
+        if (it == expected_.end()) {
+          claimed.push_back({got[i], std::nullopt, nullptr});
+        } else {
+          claimed.push_back({got[i], it->second.kind, std::move(it->second.sink)});
+          expected_.erase(it);
+        }
+      }
+    }
+    for (Claimed& c : claimed) {
+      py::object value = py::none();
+      if (c.c.status == AVALA_OK && c.kind) {
+        c.c.free_result = nullptr;  // to_python owns it now
+        value = to_python(*c.kind, std::exchange(c.c.result, nullptr));
+      } else if (c.c.status < 0) {
+        value = make_error(c.c.status, std::exchange(c.c.error, nullptr));
+      }
+      out.append(py::make_tuple(c.c.tag, c.c.status, std::move(value)));
+    }
+    return out;
+  }
+
+  // The progress reports waiting: (tag, progress callable, export Item,
+  // elapsed seconds), in order; a report of a call already polled is dropped.
+  py::list poll_progress() {
+    std::vector<ProgressChannel::Report> reports;
+    {
+      std::lock_guard lock(progress_->mu);
+      reports.swap(progress_->reports);
+      uint64_t count = 0;
+      ssize_t r = ::read(progress_->fd, &count, sizeof count);  // EAGAIN when none: fine
+      (void)r;
+    }
+    py::list out;
+    std::size_t i = 0;
+    try {
+      for (; i < reports.size(); ++i) {
+        const ProgressChannel::Report& r = reports[i];
+        py::object progress;
+        {
+          std::lock_guard lock(mu_);
+          auto it = expected_.find(r.tag);
+          if (it != expected_.end() && it->second.sink) progress = it->second.sink->progress;
+        }
+        if (!progress) {
+          avala_object_free(r.export_);
+          continue;
+        }
+        py::object item = make_item(static_cast<const avala_object*>(r.export_));
+        out.append(py::make_tuple(r.tag, progress, item, r.elapsed_s));
+      }
+    } catch (...) {
+      for (++i; i < reports.size(); ++i) avala_object_free(reports[i].export_);
+      throw;
+    }
+    return out;
+  }
+
+ private:
+  struct Expected {
+    Result kind;
+    std::unique_ptr<ProgressSink> sink;
+  };
+  avala_queue* q_ = nullptr;
+  std::shared_ptr<ProgressChannel> progress_;
+  std::mutex mu_;
+  std::unordered_map<uint64_t, Expected> expected_;
+};
+using QueueRef = std::shared_ptr<Queue>;
+
+// What makes a client (and the iterators made from it) asynchronous: its
+// queue and tag, and the cancel handle its calls carry.
+struct AsyncBinding {
+  QueueRef queue;
+  uint64_t tag = 0;
+  std::shared_ptr<avala_cancel> cancel;
+};
+
+// The marker an asynchronous call returns once started (its value comes
+// from Queue.poll): one instance, _avala.PENDING.
+struct Pending {};
+PyObject* g_pending = nullptr;  // that instance, kept for the life of the process
+
+py::object pending() { return py::reinterpret_borrow<py::object>(g_pending); }
 
 // ---- Models: the per-item fast paths ----------------------------------------
 //
@@ -749,6 +1050,7 @@ struct ListArgs {
 struct ProjectIterTraits {
   using iter_type = avala_project_iter;
   using item_type = avala_project;
+  static constexpr Result kind = Result::project;
   static int next(item_type** out, iter_type* it, avala_error** err) { return avala_project_iter_next(out, it, err); }
   static void free_item(item_type* p) noexcept { avala_project_free(p); }
   static void free_iter(iter_type* it) noexcept { avala_project_iter_free(it); }
@@ -757,14 +1059,16 @@ struct ProjectIterTraits {
 struct ObjectIterTraits {
   using iter_type = avala_iter;
   using item_type = avala_object;
+  static constexpr Result kind = Result::object;
   static int next(item_type** out, iter_type* it, avala_error** err) { return avala_iter_next(out, it, err); }
   static void free_item(item_type* p) noexcept { avala_object_free(p); }
   static void free_iter(iter_type* it) noexcept { avala_iter_free(it); }
 };
 
 // Wraps a C iterator. libavala wants one thread at a time per iterator;
-// Python threads (and the asyncio executor) may call in concurrently while
-// the GIL is released, so a mutex serialises them.
+// Python threads may call in concurrently while the GIL is released, so a
+// mutex serialises them. An iterator made from an asynchronous client
+// (Client::derive) is stepped with take_ready, never take.
 template <typename Traits>
 class Iter {
  public:
@@ -772,40 +1076,45 @@ class Iter {
   using CItem = typename Traits::item_type;
   using Owned = std::unique_ptr<CItem, decltype(&Traits::free_item)>;
 
-  Iter(ClientRef client, CIter* it) : client_(std::move(client)), it_(it, &Traits::free_iter) {}
+  Iter(ClientRef client, CIter* it, std::optional<AsyncBinding> async)
+      : client_(std::move(client)), it_(it, &Traits::free_iter), async_(std::move(async)) {}
 
   // Up to n more items, as instances of `model` (see to_models); an empty
   // list at the end. If a page fails after some items were already taken,
   // those are returned and the error is raised by the next call (the C
   // iterator then resumes at that page).
   py::list take(std::size_t n, const py::type& model) {
+    if (async_) throw py::value_error("an asynchronous iterator is stepped with take_ready");
     std::vector<Owned> got;
     int rc = AVALA_OK;
     ErrorSlot slot;
     {
       py::gil_scoped_release nogil;
       std::lock_guard lock(mu_);
-      if (pending_rc_ < 0) {
-        rc = std::exchange(pending_rc_, AVALA_OK);
-        slot.raw = pending_.release();
-      } else if (!done_) {
-        got.reserve(n);
-        while (got.size() < n) {
-          CItem* p = nullptr;
-          rc = Traits::next(&p, it_.get(), &slot.raw);
-          if (rc != AVALA_OK) break;
-          got.emplace_back(p, &Traits::free_item);
-        }
-        if (rc == AVALA_ITER_END) done_ = true;
-        if (rc < 0 && !got.empty()) {
-          pending_rc_ = rc;
-          pending_.reset(slot.release());
-          rc = AVALA_OK;
-        }
-      }
+      rc = gather(n, got, slot);
     }
     check(rc, slot);
     return to_models(got, model);
+  }
+
+  // For an asynchronous iterator: (items, in_flight) — up to n items that
+  // were already fetched, taken without waiting (so the GIL stays held),
+  // and whether a step is now in flight: its completion, with this
+  // iterator's tag, carries the next item (an Item), or ITER_END, or the
+  // error. Errors as in take.
+  py::tuple take_ready(std::size_t n, const py::type& model) {
+    if (!async_) throw py::value_error("take_ready is for asynchronous iterators");
+    std::vector<Owned> got;
+    int rc = AVALA_OK;
+    ErrorSlot slot;
+    {
+      std::lock_guard lock(mu_);
+      async_->queue->expect(async_->tag, Traits::kind);
+      rc = gather(n, got, slot);
+      if (rc != AVALA_PENDING) async_->queue->forget(async_->tag);
+    }
+    check(rc, slot);
+    return py::make_tuple(to_models(got, model), rc == AVALA_PENDING);
   }
 
   bool done() {
@@ -814,9 +1123,36 @@ class Iter {
   }
 
  private:
+  // Steps the C iterator for up to n items (mu_ held) and returns the
+  // status that ended the run; an error met after some items is kept for
+  // the next call and AVALA_OK returned.
+  int gather(std::size_t n, std::vector<Owned>& got, ErrorSlot& slot) {
+    if (pending_rc_ < 0) {
+      slot.raw = pending_.release();
+      return std::exchange(pending_rc_, AVALA_OK);
+    }
+    if (done_) return AVALA_ITER_END;
+    got.reserve(n);
+    int rc = AVALA_OK;
+    while (got.size() < n) {
+      CItem* p = nullptr;
+      rc = Traits::next(&p, it_.get(), &slot.raw);
+      if (rc != AVALA_OK) break;
+      got.emplace_back(p, &Traits::free_item);
+    }
+    if (rc == AVALA_ITER_END) done_ = true;
+    if (rc < 0 && !got.empty()) {
+      pending_rc_ = rc;
+      pending_.reset(slot.release());
+      rc = AVALA_OK;
+    }
+    return rc;
+  }
+
   std::mutex mu_;
   ClientRef client_;  // kept so the C client outlives its iterators whatever close() does
   std::unique_ptr<CIter, void (*)(CIter*)> it_;
+  std::optional<AsyncBinding> async_;
   bool done_ = false;
   int pending_rc_ = AVALA_OK;
   ErrorPtr pending_;
@@ -965,25 +1301,6 @@ int wait_progress(const avala_object* export_, double elapsed_s, void* payload) 
   return 0;  // anything but AVALA_CONTINUE stops the wait with AVALA_E_CANCELLED
 }
 
-// ---- Response -----------------------------------------------------------------
-
-class Response {
- public:
-  explicit Response(ResponsePtr r) : r_(std::move(r)) {}
-  int32_t status() const { return avala_response_status(r_.get()); }
-  py::bytes body() const {
-    std::size_t len = 0;
-    const char* data = avala_response_body(r_.get(), &len);
-    return py::bytes(data == nullptr ? "" : data, data == nullptr ? 0 : len);
-  }
-  py::object header(const std::string& name) const {
-    return to_py(avala_response_header(r_.get(), c_arg(name, "header name contains a NUL character")));
-  }
-
- private:
-  ResponsePtr r_;
-};
-
 // ---- Client -----------------------------------------------------------------
 
 class Client {
@@ -1004,19 +1321,31 @@ class Client {
     ErrorSlot slot;
     int rc = avala_client_new(&raw, &o, &slot.raw);
     check(rc, slot);
-    ClientRef base(raw, avala_client_free);
-    // Every call goes through a handle that carries the Ctrl-C hook.
+    base_ = ClientRef(raw, avala_client_free);
+    // Every blocking call goes through a handle that carries the Ctrl-C hook.
     avala_call_options co = AVALA_CALL_OPTIONS_INIT;
     co.interrupt = &py_interrupt;
-    avala_client* derived = nullptr;
-    rc = avala_client_derive(&derived, base.get(), &co, &slot.raw);
-    check(rc, slot);
-    client_ = ClientRef(derived, avala_client_free);
+    client_ = derive_handle(co);
   }
 
-  // Drops this handle's reference. Calls already running on other threads
-  // hold their own reference, so the C client is freed when the last ends.
-  void close() { client_.reset(); }
+  // A client for one asynchronous call (or one iterator): its calls start,
+  // return PENDING and complete on `queue` with `tag`, carrying `cancel`.
+  // Shares this client's configuration, connections and engine.
+  std::unique_ptr<Client> derive(const QueueRef& queue, uint64_t tag, const Cancel& cancel) const {
+    if (!queue) throw py::value_error("queue must not be None");
+    avala_call_options co = AVALA_CALL_OPTIONS_INIT;
+    co.cancel = cancel.handle.get();
+    co.queue = queue->get();
+    co.tag = tag;
+    return std::unique_ptr<Client>(new Client(derive_handle(co), AsyncBinding{queue, tag, cancel.handle}));
+  }
+
+  // Drops this handle's references. Calls already running (on other threads,
+  // or asynchronously) hold their own, so the C client lives until they end.
+  void close() {
+    client_.reset();
+    base_.reset();
+  }
   bool closed() const { return !client_; }
 
   py::object base_url() const { return to_py(avala_client_base_url(get().get())); }
@@ -1028,52 +1357,31 @@ class Client {
     return py::make_tuple(opt(rl.limit), opt(rl.remaining), opt(rl.reset));
   }
 
-  Response request(const std::string& method, const std::string& path,
-                   const std::optional<std::string>& body_json) {
-    ClientRef c = get();
+  py::object request(const std::string& method, const std::string& path, const std::optional<std::string>& body_json) {
     const char* m = c_arg(method, "method contains a NUL character");
     const char* p = c_arg(path, "path contains a NUL character");
     const char* b = c_arg(body_json, "body contains a NUL character");
-    avala_response* out = nullptr;
-    ErrorSlot slot;
-    int rc;
-    {
-      py::gil_scoped_release nogil;
-      rc = avala_request(&out, c.get(), m, p, b, &slot.raw);
-    }
-    check(rc, slot);
-    return Response(ResponsePtr(out));
+    return call<avala_response>(Result::response, [&](avala_response** o, avala_client* c, avala_error** e) {
+      return avala_request(o, c, m, p, b, e);
+    });
   }
 
   // ---- projects (their own typed C API) ----
 
   py::object project_get(const std::string& uid) {
-    ClientRef c = get();
     const char* u = c_arg(uid, "uid contains a NUL character");
-    avala_project* out = nullptr;
-    ErrorSlot slot;
-    int rc;
-    {
-      py::gil_scoped_release nogil;
-      rc = avala_project_get(&out, c.get(), u, &slot.raw);
-    }
-    check(rc, slot);
-    return make_item(out);
+    return call<avala_project>(Result::project, [&](avala_project** o, avala_client* c, avala_error** e) {
+      return avala_project_get(o, c, u, e);
+    });
   }
 
   // One page: (items, next_cursor, previous_cursor, has_more).
-  py::tuple project_list_page(int32_t limit, const std::optional<std::string>& cursor) {
-    ClientRef c = get();
+  py::object project_list_page(int32_t limit, const std::optional<std::string>& cursor) {
     ListArgs args(limit, cursor);
-    avala_project_page* raw = nullptr;
-    ErrorSlot slot;
-    int rc;
-    {
-      py::gil_scoped_release nogil;
-      rc = avala_project_list_page(&raw, c.get(), &args.opts, &slot.raw);
-    }
-    check(rc, slot);
-    return page_tuple(raw, kProjectPage);
+    return call<avala_project_page>(Result::project_page,
+                                    [&](avala_project_page** o, avala_client* c, avala_error** e) {
+                                      return avala_project_list_page(o, c, &args.opts, e);
+                                    });
   }
 
   // Creating the iterator sends nothing, so the GIL stays held.
@@ -1084,25 +1392,18 @@ class Client {
     ErrorSlot slot;
     int rc = avala_project_list(&raw, c.get(), &args.opts, &slot.raw);
     check(rc, slot);
-    return std::make_unique<ProjectIter>(std::move(c), raw);
+    return std::make_unique<ProjectIter>(std::move(c), raw, async_);
   }
 
   // ---- every other resource, through kRoutes ----
 
-  py::tuple list_page(const std::string& resource, const std::optional<std::string>& parent, int32_t limit,
-                      const std::optional<std::string>& cursor, Filters filters) {
-    ClientRef c = get();
+  py::object list_page(const std::string& resource, const std::optional<std::string>& parent, int32_t limit,
+                       const std::optional<std::string>& cursor, Filters filters) {
     auto [fn, p] = route(resource, &Route::page, parent);
     ListArgs args(limit, cursor, std::move(filters));
-    avala_page* raw = nullptr;
-    ErrorSlot slot;
-    int rc;
-    {
-      py::gil_scoped_release nogil;
-      rc = fn(&raw, c.get(), p, &args.opts, &slot.raw);
-    }
-    check(rc, slot);
-    return page_tuple(raw, kObjectPage);
+    return call<avala_page>(Result::page, [&, fn = fn, p = p](avala_page** o, avala_client* c, avala_error** e) {
+      return fn(o, c, p, &args.opts, e);
+    });
   }
 
   // Creating the iterator sends nothing (the filters are copied by libavala).
@@ -1115,66 +1416,76 @@ class Client {
     ErrorSlot slot;
     int rc = fn(&raw, c.get(), p, &args.opts, &slot.raw);
     check(rc, slot);
-    return std::make_unique<ObjectIter>(std::move(c), raw);
+    return std::make_unique<ObjectIter>(std::move(c), raw, async_);
   }
 
   py::object get_object(const std::string& resource, const std::optional<std::string>& parent, const std::string& uid) {
     auto [fn, p] = route(resource, &Route::get, parent);
     const char* u = c_arg(uid, "uid contains a NUL character");
-    return object_call([&, fn = fn, p = p](avala_object** o, avala_client* c, avala_error** e) {
+    return call<avala_object>(Result::object, [&, fn = fn, p = p](avala_object** o, avala_client* c, avala_error** e) {
       return fn(o, c, p, u, e);
     });
   }
 
   py::object create(const std::string& resource, const std::optional<std::string>& parent,
-                const std::string& fields_json) {
+                    const std::string& fields_json) {
     auto [fn, p] = route(resource, &Route::create, parent);
     const char* f = c_arg(fields_json, "fields contain a NUL character");
-    return object_call([&, fn = fn, p = p](avala_object** o, avala_client* c, avala_error** e) {
+    return call<avala_object>(Result::object, [&, fn = fn, p = p](avala_object** o, avala_client* c, avala_error** e) {
       return fn(o, c, p, f, e);
     });
   }
 
   py::object update(const std::string& resource, const std::optional<std::string>& parent, const std::string& uid,
-                const std::string& fields_json) {
+                    const std::string& fields_json) {
     auto [fn, p] = route(resource, &Route::update, parent);
     const char* u = c_arg(uid, "uid contains a NUL character");
     const char* f = c_arg(fields_json, "fields contain a NUL character");
-    return object_call([&, fn = fn, p = p](avala_object** o, avala_client* c, avala_error** e) {
+    return call<avala_object>(Result::object, [&, fn = fn, p = p](avala_object** o, avala_client* c, avala_error** e) {
       return fn(o, c, p, u, f, e);
     });
   }
 
-  void remove(const std::string& resource, const std::optional<std::string>& parent, const std::string& uid) {
-    ClientRef c = get();
+  py::object remove(const std::string& resource, const std::optional<std::string>& parent, const std::string& uid) {
     auto [fn, p] = route(resource, &Route::remove, parent);
     const char* u = c_arg(uid, "uid contains a NUL character");
-    ErrorSlot slot;
-    int rc;
-    {
-      py::gil_scoped_release nogil;
-      rc = fn(c.get(), p, u, &slot.raw);
-    }
-    check(rc, slot);
+    return call<void>(Result::none, [&, fn = fn, p = p](void**, avala_client* c, avala_error** e) {
+      return fn(c, p, u, e);
+    });
   }
 
   py::object export_create(const std::optional<std::string>& project, const std::optional<std::string>& dataset) {
     const char* pr = c_arg(project, "project contains a NUL character");
     const char* ds = c_arg(dataset, "dataset contains a NUL character");
-    return object_call([&](avala_object** o, avala_client* c, avala_error** e) {
+    return call<avala_object>(Result::object, [&](avala_object** o, avala_client* c, avala_error** e) {
       return avala_export_create(o, c, pr, ds, e);
     });
   }
 
-  // Polls until the export is terminal. The GIL is released while waiting
-  // and taken back only inside wait_progress, after each poll.
+  // Polls until the export is terminal. Blocking: the GIL is released while
+  // waiting and taken back only inside wait_progress, after each poll.
+  // Asynchronous: the polls run on the engine; `progress` is called by the
+  // event loop with each report (Queue.poll_progress), never by the engine.
   py::object export_wait(const std::string& uid, int64_t interval_ms, int64_t timeout_ms, py::object progress) {
-    ClientRef c = get();
     const char* u = c_arg(uid, "uid contains a NUL character");
     avala_wait_options opts;
     avala_wait_options_init(&opts, AVALA_WAIT_OPTIONS_VERSION);
     opts.interval_ms = interval_ms;
     opts.timeout_ms = timeout_ms;
+    if (async_) {
+      std::unique_ptr<ProgressSink> sink;
+      if (!progress.is_none()) {
+        sink = std::make_unique<ProgressSink>(ProgressSink{async_->queue->channel(), async_->tag, std::move(progress)});
+      }
+      ProgressSink* payload = sink.get();
+      return start<avala_object>(
+          Result::object,
+          [&](avala_object** o, avala_client* c, avala_error** e) {
+            return avala_export_wait(o, c, u, &opts, payload ? &queue_progress : nullptr, payload, e);
+          },
+          std::move(sink));
+    }
+    ClientRef c = get();
     WaitState state{std::move(progress), py::none()};
     avala_object* out = nullptr;
     ErrorSlot slot;
@@ -1184,61 +1495,80 @@ class Client {
       rc = avala_export_wait(&out, c.get(), u, &opts, &wait_progress, &state, &slot.raw);
     }
     check(rc, slot, state.cause);
-    return make_item(out);
+    return to_python(Result::object, out);
   }
 
   py::object agent_test(const std::string& uid) {
     const char* u = c_arg(uid, "uid contains a NUL character");
-    return object_call([&](avala_object** o, avala_client* c, avala_error** e) { return avala_agent_test(o, c, u, e); });
+    return call<avala_object>(Result::object, [&](avala_object** o, avala_client* c, avala_error** e) {
+      return avala_agent_test(o, c, u, e);
+    });
   }
 
   // The evaluations (a bare array on the wire: a page without cursors).
-  py::list quality_target_evaluate(const std::string& project) {
-    ClientRef c = get();
+  py::object quality_target_evaluate(const std::string& project) {
     const char* p = c_arg(project, "project uid contains a NUL character");
-    avala_page* raw = nullptr;
-    ErrorSlot slot;
-    int rc;
-    {
-      py::gil_scoped_release nogil;
-      rc = avala_quality_target_evaluate(&raw, c.get(), p, &slot.raw);
-    }
-    check(rc, slot);
-    return page_tuple(raw, kObjectPage)[0].cast<py::list>();
+    return call<avala_page>(Result::items, [&](avala_page** o, avala_client* c, avala_error** e) {
+      return avala_quality_target_evaluate(o, c, p, e);
+    });
   }
 
  private:
-  // The handle a call uses: this client's, or in a cancel scope one derived
-  // with the scope's cancel handle (iterators made there keep it).
+  Client(ClientRef derived, AsyncBinding async) : client_(std::move(derived)), async_(std::move(async)) {}
+
   ClientRef get() const {
     if (!client_) throw std::runtime_error("the client is closed");
-    if (!t_scope_cancel) return client_;
-    avala_call_options co = AVALA_CALL_OPTIONS_INIT;
-    co.cancel = t_scope_cancel.get();
-    co.interrupt = &py_interrupt;
+    return client_;
+  }
+
+  ClientRef derive_handle(const avala_call_options& co) const {
+    if (!base_) throw std::runtime_error("the client is closed");
     avala_client* derived = nullptr;
     ErrorSlot slot;
-    check(avala_client_derive(&derived, client_.get(), &co, &slot.raw), slot);
+    check(avala_client_derive(&derived, base_.get(), &co, &slot.raw), slot);
     return ClientRef(derived, avala_client_free);
   }
 
-  // Runs a call that answers one object, with the GIL released. Arguments
-  // are converted by the caller beforehand (conversion may raise).
-  template <typename F>
-  py::object object_call(F&& call) {
+  // Runs one call: `fn(Out** out, client, err)`. Blocking: with the GIL
+  // released, then raises or converts *out (to_python). On an asynchronous
+  // client: starts it (see start). Arguments are converted by the caller
+  // beforehand (conversion may raise).
+  template <typename Out, typename F>
+  py::object call(Result kind, F&& fn) {
+    if (async_) return start<Out>(kind, std::forward<F>(fn));
     ClientRef c = get();
-    avala_object* out = nullptr;
+    Out* out = nullptr;
     ErrorSlot slot;
     int rc;
     {
       py::gil_scoped_release nogil;
-      rc = call(&out, c.get(), &slot.raw);
+      rc = fn(&out, c.get(), &slot.raw);
     }
     check(rc, slot);
-    return make_item(out);
+    return to_python(kind, out);
   }
 
-  ClientRef client_;
+  // Starts a call on the asynchronous client: PENDING, and the queue knows
+  // how to convert the result (Queue::expect); or — when libavala answered
+  // at once (an argument refused) — the result or the error, as blocking.
+  // Starting waits for nothing, so the GIL stays held.
+  template <typename Out, typename F>
+  py::object start(Result kind, F&& fn, std::unique_ptr<ProgressSink> sink = {}) {
+    ClientRef c = get();
+    Queue& q = *async_->queue;
+    q.expect(async_->tag, kind, std::move(sink));
+    Out* out = nullptr;
+    ErrorSlot slot;
+    const int rc = fn(&out, c.get(), &slot.raw);
+    if (rc == AVALA_PENDING) return pending();
+    q.forget(async_->tag);
+    check(rc, slot);
+    return to_python(kind, out);
+  }
+
+  ClientRef base_;    // no call options: what derived handles come from
+  ClientRef client_;  // the handle calls use
+  std::optional<AsyncBinding> async_;
 };
 
 }  // namespace
@@ -1288,10 +1618,12 @@ PYBIND11_MODULE(_avala, m) {
 
   py::class_<ProjectIter>(m, "ProjectIter")
       .def("take", &ProjectIter::take, py::arg("n"), py::arg("model"))
+      .def("take_ready", &ProjectIter::take_ready, py::arg("n"), py::arg("model"))
       .def_property_readonly("done", &ProjectIter::done);
 
   py::class_<ObjectIter>(m, "ObjectIter")
       .def("take", &ObjectIter::take, py::arg("n"), py::arg("model"))
+      .def("take_ready", &ObjectIter::take_ready, py::arg("n"), py::arg("model"))
       .def_property_readonly("done", &ObjectIter::done);
 
   py::class_<Response>(m, "Response")
@@ -1304,17 +1636,32 @@ PYBIND11_MODULE(_avala, m) {
       .def("fire", [](Cancel& c) { avala_cancel_fire(c.handle.get()); })
       .def("reset", [](Cancel& c) { avala_cancel_reset(c.handle.get()); })
       .def_property_readonly("fired", [](const Cancel& c) { return avala_cancel_fired(c.handle.get()) == 1; });
-  m.def(
-      "_set_thread_cancel",
-      [](const Cancel* c) { t_scope_cancel = c != nullptr ? c->handle : nullptr; },
-      py::arg("cancel").none(true),
-      "Makes the calls of this thread carry `cancel` (None: none); see avala.resources._base.cancel_scope.");
+
+  py::class_<Pending>(m, "Pending", "The marker of an asynchronous call that started (its value comes from Queue.poll).")
+      .def("__repr__", [](const Pending&) { return std::string("avala._avala.PENDING"); });
+  py::object marker = py::cast(Pending{});
+  g_pending = marker.inc_ref().ptr();
+  m.attr("PENDING") = marker;
+
+  py::class_<Queue, QueueRef>(m, "Queue", "A completion queue (avala_queue): one per event loop.")
+      .def(py::init<>())
+      .def("fd", &Queue::fd, "Readable while completions wait (watch it, then poll(n) until it gives fewer than n).")
+      .def("progress_fd", &Queue::progress_fd, "Readable while export-wait progress reports wait (poll_progress).")
+      .def("pending", &Queue::pending, "Calls started on the queue and not yet polled off it.")
+      .def("poll", &Queue::poll, py::arg("max"), py::arg("timeout_ms") = 0,
+           "Up to max completions as (tag, status, value): the call's result as the blocking call returns it, "
+           "or the exception it raises, or None (ITER_END, a delete).")
+      .def("poll_progress", &Queue::poll_progress,
+           "Export-wait progress reports as (tag, progress callable, export item, elapsed seconds).");
 
   py::class_<Client>(m, "Client")
       .def(py::init<const std::optional<std::string>&, const std::optional<std::string>&, int64_t, int32_t,
                     const std::optional<std::string>&, const std::optional<std::string>&, bool>(),
            py::arg("api_key"), py::arg("base_url"), py::arg("timeout_ms"), py::arg("max_retries"),
            py::arg("user_agent_suffix"), py::arg("ca_file"), py::arg("rate_limit"))
+      .def("derive", &Client::derive, py::arg("queue"), py::arg("tag"), py::arg("cancel"),
+           "A client for one asynchronous call or iterator: its calls return PENDING and complete on queue "
+           "with tag, carrying cancel.")
       .def("close", &Client::close)
       .def_property_readonly("closed", &Client::closed)
       .def_property_readonly("base_url", &Client::base_url)

@@ -5,11 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Optional
 
+from avala import _avala
 from avala._pagination import CursorPage
-from avala.resources._base import AsyncModelIterator, AsyncResource, ModelIterator, SyncResource, body, check_uid, async_iter
+from avala.resources._base import AsyncModelIterator, AsyncResource, ModelIterator, SyncResource, body, check_uid, started, started_by
 from avala.types.agent import Agent, AgentExecution
 
 __all__ = ["Agents", "AsyncAgents"]
+
+
+def _test_answer(native: _avala.Item) -> Dict[str, Any]:
+    result = json.loads(native.json())
+    return result if isinstance(result, dict) else {}
 
 
 class Agents(SyncResource):
@@ -70,7 +76,7 @@ class Agents(SyncResource):
         return self._update(Agent, "agents", None, uid, fields)
 
     def delete(self, uid: str) -> None:
-        self._delete("agents", None, uid)
+        return self._delete("agents", None, uid)
 
     def list_executions(
         self, uid: str, *, limit: Optional[int] = None, cursor: Optional[str] = None
@@ -80,8 +86,8 @@ class Agents(SyncResource):
 
     def test(self, uid: str) -> Dict[str, Any]:
         """Sends the agent a test event; the server's answer, e.g. ``{"success": True}``."""
-        result = json.loads(self._native().agent_test(check_uid(uid)).json())
-        return result if isinstance(result, dict) else {}
+        uid = check_uid(uid)
+        return self._call(lambda n: n.agent_test(uid), _test_answer)
 
     def iter(self, *, limit: Optional[int] = None, cursor: Optional[str] = None) -> ModelIterator[Agent]:
         """Lazily yields every agent across all pages. Not in the official SDK."""
@@ -98,10 +104,10 @@ class AsyncAgents(AsyncResource[Agents]):
     """``client.agents`` of an :class:`~avala.AsyncClient`."""
 
     async def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None) -> CursorPage[Agent]:
-        return await self._run(self._sync.list, limit=limit, cursor=cursor)
+        return await started(self._sync.list(limit=limit, cursor=cursor))
 
     async def get(self, uid: str) -> Agent:
-        return await self._run(self._sync.get, uid)
+        return await started(self._sync.get(uid))
 
     async def create(
         self,
@@ -114,15 +120,16 @@ class AsyncAgents(AsyncResource[Agents]):
         project: Optional[str] = None,
         task_types: Optional[List[str]] = None,
     ) -> Agent:
-        return await self._run(
-            self._sync.create,
-            name=name,
-            events=events,
-            description=description,
-            callback_url=callback_url,
-            is_active=is_active,
-            project=project,
-            task_types=task_types,
+        return await started(
+            self._sync.create(
+                name=name,
+                events=events,
+                description=description,
+                callback_url=callback_url,
+                is_active=is_active,
+                project=project,
+                task_types=task_types,
+            )
         )
 
     async def update(
@@ -137,33 +144,34 @@ class AsyncAgents(AsyncResource[Agents]):
         project: Optional[str] = None,
         task_types: Optional[List[str]] = None,
     ) -> Agent:
-        return await self._run(
-            self._sync.update,
-            uid,
-            name=name,
-            events=events,
-            description=description,
-            callback_url=callback_url,
-            is_active=is_active,
-            project=project,
-            task_types=task_types,
+        return await started(
+            self._sync.update(
+                uid,
+                name=name,
+                events=events,
+                description=description,
+                callback_url=callback_url,
+                is_active=is_active,
+                project=project,
+                task_types=task_types,
+            )
         )
 
     async def delete(self, uid: str) -> None:
-        await self._run(self._sync.delete, uid)
+        await started_by(lambda: self._sync.delete(uid))
 
     async def list_executions(
         self, uid: str, *, limit: Optional[int] = None, cursor: Optional[str] = None
     ) -> CursorPage[AgentExecution]:
-        return await self._run(self._sync.list_executions, uid, limit=limit, cursor=cursor)
+        return await started(self._sync.list_executions(uid, limit=limit, cursor=cursor))
 
     async def test(self, uid: str) -> Dict[str, Any]:
-        return await self._run(self._sync.test, uid)
+        return await started(self._sync.test(uid))
 
     def iter(self, *, limit: Optional[int] = None, cursor: Optional[str] = None) -> AsyncModelIterator[Agent]:
-        return async_iter(AsyncModelIterator, lambda: self._sync.iter(limit=limit, cursor=cursor))
+        return AsyncModelIterator(lambda: self._sync.iter(limit=limit, cursor=cursor))
 
     def iter_executions(
         self, uid: str, *, limit: Optional[int] = None, cursor: Optional[str] = None
     ) -> AsyncModelIterator[AgentExecution]:
-        return async_iter(AsyncModelIterator, lambda: self._sync.iter_executions(uid, limit=limit, cursor=cursor))
+        return AsyncModelIterator(lambda: self._sync.iter_executions(uid, limit=limit, cursor=cursor))

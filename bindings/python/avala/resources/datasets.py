@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from avala._pagination import CursorPage
-from avala.resources._base import AsyncModelIterator, AsyncResource, ModelIterator, SyncResource, filters, async_iter
+from avala.resources._base import AsyncModelIterator, AsyncResource, ModelIterator, SyncResource, filters, started
 from avala.types.dataset import Dataset
 
 __all__ = ["Datasets", "AsyncDatasets"]
@@ -58,18 +58,19 @@ class AsyncDatasets(AsyncResource[Datasets]):
         limit: Optional[int] = None,
         cursor: Optional[str] = None,
     ) -> CursorPage[Dataset]:
-        return await self._run(
-            self._sync.list,
-            data_type=data_type,
-            name=name,
-            status=status,
-            visibility=visibility,
-            limit=limit,
-            cursor=cursor,
+        return await started(
+            self._sync.list(
+                data_type=data_type,
+                name=name,
+                status=status,
+                visibility=visibility,
+                limit=limit,
+                cursor=cursor,
+            )
         )
 
     async def get(self, uid: str) -> Dataset:
-        return await self._run(self._sync.get, uid)
+        return await started(self._sync.get(uid))
 
     def iter(
         self,
@@ -81,9 +82,8 @@ class AsyncDatasets(AsyncResource[Datasets]):
         limit: Optional[int] = None,
         cursor: Optional[str] = None,
     ) -> AsyncModelIterator[Dataset]:
-        return async_iter(
-            AsyncModelIterator,
+        return AsyncModelIterator(
             lambda: self._sync.iter(
                 data_type=data_type, name=name, status=status, visibility=visibility, limit=limit, cursor=cursor
-            ),
+            )
         )

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import math
-import threading
 from typing import Any, Callable, Optional, Tuple
 
 from avala._pagination import CursorPage
 from avala.errors import InvalidArgumentError
-from avala.resources._base import AsyncModelIterator, AsyncResource, ModelIterator, SyncResource, check_str, check_uid, async_iter
+from avala.resources._base import AsyncModelIterator, AsyncResource, ModelIterator, SyncResource, check_str, check_uid, started
 from avala.types.export import Export
 
 __all__ = ["Exports", "AsyncExports", "ProgressCallback"]
@@ -46,8 +44,8 @@ class Exports(SyncResource):
         """Starts an export of ``project`` or ``dataset`` (a uid; exactly one of
         them, else :class:`~avala.errors.InvalidArgumentError` and nothing is sent).
         The export starts ``pending``; :meth:`wait` for it to finish."""
-        native = self._native().export_create(check_str("project", project), check_str("dataset", dataset))
-        return Export._from_native(native)
+        of_project, of_dataset = check_str("project", project), check_str("dataset", dataset)
+        return self._call(lambda n: n.export_create(of_project, of_dataset), Export._from_native)
 
     def get(self, uid: str) -> Export:
         return self._get(Export, "exports", None, uid)
@@ -78,11 +76,7 @@ class Exports(SyncResource):
         interval_ms, timeout_ms = _wait_ms(interval, timeout)
         if on_progress is not None and not callable(on_progress):
             raise TypeError("on_progress must be callable")
-        return self._wait(check_uid(uid), interval_ms, timeout_ms, on_progress)
-
-    def _wait(
-        self, uid: str, interval_ms: int, timeout_ms: int, on_progress: Optional[ProgressCallback]
-    ) -> Export:
+        uid = check_uid(uid)
         progress = None
         if on_progress is not None:
             callback = on_progress
@@ -90,23 +84,23 @@ class Exports(SyncResource):
             def progress(native: Any, elapsed: float) -> None:
                 callback(Export._from_native(native), elapsed)
 
-        return Export._from_native(self._native().export_wait(uid, interval_ms, timeout_ms, progress))
+        return self._call(lambda n: n.export_wait(uid, interval_ms, timeout_ms, progress), Export._from_native)
 
 
 class AsyncExports(AsyncResource[Exports]):
     """``client.exports`` of an :class:`~avala.AsyncClient`."""
 
     async def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None) -> CursorPage[Export]:
-        return await self._run(self._sync.list, limit=limit, cursor=cursor)
+        return await started(self._sync.list(limit=limit, cursor=cursor))
 
     async def create(self, *, project: Optional[str] = None, dataset: Optional[str] = None) -> Export:
-        return await self._run(self._sync.create, project=project, dataset=dataset)
+        return await started(self._sync.create(project=project, dataset=dataset))
 
     async def get(self, uid: str) -> Export:
-        return await self._run(self._sync.get, uid)
+        return await started(self._sync.get(uid))
 
     def iter(self, *, limit: Optional[int] = None, cursor: Optional[str] = None) -> AsyncModelIterator[Export]:
-        return async_iter(AsyncModelIterator, lambda: self._sync.iter(limit=limit, cursor=cursor))
+        return AsyncModelIterator(lambda: self._sync.iter(limit=limit, cursor=cursor))
 
     async def wait(
         self,
@@ -116,24 +110,8 @@ class AsyncExports(AsyncResource[Exports]):
         timeout: float = 300.0,
         on_progress: Optional[ProgressCallback] = None,
     ) -> Export:
-        """See :meth:`Exports.wait`. ``on_progress`` runs on the event loop's
-        thread. Cancelling the awaiting task stops the polling at its next poll."""
-        interval_ms, timeout_ms = _wait_ms(interval, timeout)
-        if on_progress is not None and not callable(on_progress):
-            raise TypeError("on_progress must be callable")
-        check_uid(uid)
-        loop = asyncio.get_running_loop()
-        abandoned = threading.Event()
-        callback = on_progress
-
-        def progress(export: Export, elapsed: float) -> None:
-            # Runs in the executor thread, after each poll.
-            if abandoned.is_set():
-                raise asyncio.CancelledError()  # stops the C wait; nobody awaits its result
-            if callback is not None:
-                loop.call_soon_threadsafe(callback, export, elapsed)
-
-        try:
-            return await self._run(self._sync._wait, uid, interval_ms, timeout_ms, progress)
-        finally:
-            abandoned.set()
+        """See :meth:`Exports.wait`. The polls run inside libavala on the
+        asynchronous C ABI; ``on_progress`` runs on the event loop's thread
+        (an exception it raises stops the wait and propagates). Cancelling
+        the awaiting task stops the wait at once."""
+        return await started(self._sync.wait(uid, interval=interval, timeout=timeout, on_progress=on_progress))

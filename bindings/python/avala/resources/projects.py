@@ -8,13 +8,14 @@ from avala._pagination import CursorPage
 from avala.resources._base import (
     SERVER_DEFAULT_PAGE,
     AsyncModelIterator,
-    async_iter,
     AsyncResource,
     ModelIterator,
     SyncResource,
     check_limit,
     check_str,
     check_uid,
+    started,
+    to_page,
 )
 from avala.types.project import Project
 
@@ -38,39 +39,35 @@ class Projects(SyncResource):
     def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None) -> CursorPage[Project]:
         """One page of projects. ``limit`` is the page size (server default 100);
         pass a page's ``next_cursor`` as ``cursor`` to get the next one."""
-        items, next_cursor, previous_cursor, has_more = self._native().project_list_page(
-            check_limit(limit), check_str("cursor", cursor)
-        )
-        return CursorPage(
-            items=[Project._from_native(p) for p in items],
-            next_cursor=next_cursor,
-            previous_cursor=previous_cursor,
-            _has_more=has_more,
-        )
+        size, start = check_limit(limit), check_str("cursor", cursor)
+        return self._call(lambda n: n.project_list_page(size, start), lambda page: to_page(Project, page))
 
     def get(self, uid: str) -> Project:
         """One project by uid. An unsafe uid (``""``, ``".."``, containing ``/``...)
         raises :class:`~avala.errors.InvalidArgumentError` (a ``ValueError``)
         and nothing is sent."""
-        return Project._from_native(self._native().project_get(check_uid(uid)))
+        uid = check_uid(uid)
+        return self._call(lambda n: n.project_get(uid), Project._from_native)
 
     def iter(self, *, limit: Optional[int] = None, cursor: Optional[str] = None) -> ProjectIterator:
         """Lazily yields every project across all pages (``limit`` = page size).
         Not in the official SDK."""
-        page_size = check_limit(limit)
-        native = self._native().project_iter(page_size, check_str("cursor", cursor))
-        return ProjectIterator(native, page_size or SERVER_DEFAULT_PAGE, Project)
+        size, start = check_limit(limit), check_str("cursor", cursor)
+        return self._iterate(
+            lambda n: n.project_iter(size, start),
+            lambda native: ProjectIterator(native, size or SERVER_DEFAULT_PAGE, Project),
+        )
 
 
 class AsyncProjects(AsyncResource[Projects]):
     """``client.projects`` of an :class:`~avala.AsyncClient`: the same calls as awaitables."""
 
     async def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None) -> CursorPage[Project]:
-        return await self._run(self._sync.list, limit=limit, cursor=cursor)
+        return await started(self._sync.list(limit=limit, cursor=cursor))
 
     async def get(self, uid: str) -> Project:
-        return await self._run(self._sync.get, check_uid(uid))
+        return await started(self._sync.get(uid))
 
     def iter(self, *, limit: Optional[int] = None, cursor: Optional[str] = None) -> AsyncProjectIterator:
         """``async for project in client.projects.iter(): ...`` (creating it sends nothing)."""
-        return async_iter(AsyncProjectIterator, lambda: self._sync.iter(limit=limit, cursor=cursor))
+        return AsyncProjectIterator(lambda: self._sync.iter(limit=limit, cursor=cursor))

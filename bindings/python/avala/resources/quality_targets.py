@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from typing import List, Optional
 
+from avala import _avala
 from avala._pagination import CursorPage
-from avala.resources._base import AsyncModelIterator, AsyncResource, ModelIterator, SyncResource, body, check_uid, async_iter
+from avala.resources._base import AsyncModelIterator, AsyncResource, ModelIterator, SyncResource, body, check_uid, started, started_by
 from avala.types.quality_target import QualityTarget, QualityTargetEvaluation
 
 __all__ = ["QualityTargets", "AsyncQualityTargets"]
 
 _RESOURCE = "quality_targets"
+
+
+def _evaluations(items: List[_avala.Item]) -> List[QualityTargetEvaluation]:
+    return [QualityTargetEvaluation._from_native(o) for o in items]
 
 
 class QualityTargets(SyncResource):
@@ -79,12 +84,12 @@ class QualityTargets(SyncResource):
         return self._update(QualityTarget, _RESOURCE, check_uid(project_uid, "project_uid"), uid, fields)
 
     def delete(self, project_uid: str, uid: str) -> None:
-        self._delete(_RESOURCE, check_uid(project_uid, "project_uid"), uid)
+        return self._delete(_RESOURCE, check_uid(project_uid, "project_uid"), uid)
 
     def evaluate(self, project_uid: str) -> List[QualityTargetEvaluation]:
         """Evaluates every target of the project now."""
-        items = self._native().quality_target_evaluate(check_uid(project_uid, "project_uid"))
-        return [QualityTargetEvaluation._from_native(o) for o in items]
+        project = check_uid(project_uid, "project_uid")
+        return self._call(lambda n: n.quality_target_evaluate(project), _evaluations)
 
     def iter(
         self, project_uid: str, *, limit: Optional[int] = None, cursor: Optional[str] = None
@@ -99,10 +104,10 @@ class AsyncQualityTargets(AsyncResource[QualityTargets]):
     async def list(
         self, project_uid: str, *, limit: Optional[int] = None, cursor: Optional[str] = None
     ) -> CursorPage[QualityTarget]:
-        return await self._run(self._sync.list, project_uid, limit=limit, cursor=cursor)
+        return await started(self._sync.list(project_uid, limit=limit, cursor=cursor))
 
     async def get(self, project_uid: str, uid: str) -> QualityTarget:
-        return await self._run(self._sync.get, project_uid, uid)
+        return await started(self._sync.get(project_uid, uid))
 
     async def create(
         self,
@@ -117,17 +122,18 @@ class AsyncQualityTargets(AsyncResource[QualityTargets]):
         notify_webhook: Optional[bool] = None,
         notify_emails: Optional[List[str]] = None,
     ) -> QualityTarget:
-        return await self._run(
-            self._sync.create,
-            project_uid,
-            name=name,
-            metric=metric,
-            threshold=threshold,
-            operator=operator,
-            severity=severity,
-            is_active=is_active,
-            notify_webhook=notify_webhook,
-            notify_emails=notify_emails,
+        return await started(
+            self._sync.create(
+                project_uid,
+                name=name,
+                metric=metric,
+                threshold=threshold,
+                operator=operator,
+                severity=severity,
+                is_active=is_active,
+                notify_webhook=notify_webhook,
+                notify_emails=notify_emails,
+            )
         )
 
     async def update(
@@ -144,27 +150,28 @@ class AsyncQualityTargets(AsyncResource[QualityTargets]):
         notify_webhook: Optional[bool] = None,
         notify_emails: Optional[List[str]] = None,
     ) -> QualityTarget:
-        return await self._run(
-            self._sync.update,
-            project_uid,
-            uid,
-            name=name,
-            metric=metric,
-            threshold=threshold,
-            operator=operator,
-            severity=severity,
-            is_active=is_active,
-            notify_webhook=notify_webhook,
-            notify_emails=notify_emails,
+        return await started(
+            self._sync.update(
+                project_uid,
+                uid,
+                name=name,
+                metric=metric,
+                threshold=threshold,
+                operator=operator,
+                severity=severity,
+                is_active=is_active,
+                notify_webhook=notify_webhook,
+                notify_emails=notify_emails,
+            )
         )
 
     async def delete(self, project_uid: str, uid: str) -> None:
-        await self._run(self._sync.delete, project_uid, uid)
+        await started_by(lambda: self._sync.delete(project_uid, uid))
 
     async def evaluate(self, project_uid: str) -> List[QualityTargetEvaluation]:
-        return await self._run(self._sync.evaluate, project_uid)
+        return await started(self._sync.evaluate(project_uid))
 
     def iter(
         self, project_uid: str, *, limit: Optional[int] = None, cursor: Optional[str] = None
     ) -> AsyncModelIterator[QualityTarget]:
-        return async_iter(AsyncModelIterator, lambda: self._sync.iter(project_uid, limit=limit, cursor=cursor))
+        return AsyncModelIterator(lambda: self._sync.iter(project_uid, limit=limit, cursor=cursor))

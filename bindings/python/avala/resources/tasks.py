@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from avala._pagination import CursorPage
-from avala.resources._base import AsyncModelIterator, AsyncResource, ModelIterator, SyncResource, filters, async_iter
+from avala.resources._base import AsyncModelIterator, AsyncResource, ModelIterator, SyncResource, filters, started
 from avala.types.task import Task
 
 __all__ = ["Tasks", "AsyncTasks"]
@@ -53,10 +53,10 @@ class AsyncTasks(AsyncResource[Tasks]):
         limit: Optional[int] = None,
         cursor: Optional[str] = None,
     ) -> CursorPage[Task]:
-        return await self._run(self._sync.list, project=project, status=status, limit=limit, cursor=cursor)
+        return await started(self._sync.list(project=project, status=status, limit=limit, cursor=cursor))
 
     async def get(self, uid: str) -> Task:
-        return await self._run(self._sync.get, uid)
+        return await started(self._sync.get(uid))
 
     def iter(
         self,
@@ -66,4 +66,4 @@ class AsyncTasks(AsyncResource[Tasks]):
         limit: Optional[int] = None,
         cursor: Optional[str] = None,
     ) -> AsyncModelIterator[Task]:
-        return async_iter(AsyncModelIterator, lambda: self._sync.iter(project=project, status=status, limit=limit, cursor=cursor))
+        return AsyncModelIterator(lambda: self._sync.iter(project=project, status=status, limit=limit, cursor=cursor))
