@@ -46,6 +46,7 @@ int exit_status_for(int avala_code) {
         case AVALA_E_TIMEOUT:
         case AVALA_E_NETWORK:
         case AVALA_E_TLS:
+        case AVALA_E_PROXY:
             return kExitNetwork;
         case AVALA_E_CANCELLED:
             return kExitInterrupted;

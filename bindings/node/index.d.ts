@@ -302,6 +302,7 @@ export declare class RedirectError extends AvalaError {}
 export declare class APIConnectionError extends AvalaError {}
 export declare class APITimeoutError extends APIConnectionError {}
 export declare class TLSError extends APIConnectionError {}
+export declare class ProxyError extends APIConnectionError {}
 export declare class DecodeError extends AvalaError {}
 export declare class CrossOriginError extends AvalaError {}
 export declare class ConfigurationError extends AvalaError {}

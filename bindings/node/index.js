@@ -32,6 +32,7 @@ module.exports.RedirectError = errors.RedirectError;
 module.exports.APIConnectionError = errors.APIConnectionError;
 module.exports.APITimeoutError = errors.APITimeoutError;
 module.exports.TLSError = errors.TLSError;
+module.exports.ProxyError = errors.ProxyError;
 module.exports.DecodeError = errors.DecodeError;
 module.exports.CrossOriginError = errors.CrossOriginError;
 module.exports.ConfigurationError = errors.ConfigurationError;

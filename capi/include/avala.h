@@ -88,6 +88,7 @@ AVALA_API const char *avala_version(void);
 #define AVALA_E_NO_MEMORY -16       /**< Memory ran out. */
 #define AVALA_E_INTERNAL -17        /**< A bug in libavala; please report it. */
 #define AVALA_E_CANCELLED -18       /**< Cancelled: a cancel handle fired, or a callback of the caller's asked to stop. */
+#define AVALA_E_PROXY -19           /**< The proxy refused: 407 (credentials), or a CONNECT it would not open. Not retried. */
 
 /** What a progress callback returns to let a call carry on. Anything else
  * (including 0) stops the call with AVALA_E_CANCELLED. */

@@ -52,6 +52,7 @@ const char* avala_status_name(int status) {
     case AVALA_E_NO_MEMORY: return "no_memory";
     case AVALA_E_INTERNAL: return "internal";
     case AVALA_E_CANCELLED: return "cancelled";
+    case AVALA_E_PROXY: return "proxy";
     default: return "unknown";
   }
 }

@@ -307,6 +307,7 @@ inline int code_of(avala::ErrorKind k) noexcept {
     case K::decode: return AVALA_E_DECODE;
     case K::cross_origin: return AVALA_E_CROSS_ORIGIN;
     case K::cancelled: return AVALA_E_CANCELLED;
+    case K::proxy: return AVALA_E_PROXY;
     case K::internal: return AVALA_E_INTERNAL;
   }
   return AVALA_E_INTERNAL;

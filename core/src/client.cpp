@@ -6,6 +6,7 @@
 #include <random>
 
 #include "avala/error.hpp"
+#include "avala/proxy.hpp"
 #include "avala/rate_limiter.hpp"
 #include "avala/redact.hpp"
 #include "avala/retry.hpp"
@@ -196,6 +197,8 @@ Client::Client(ClientOptions o, const EnvLookup& env) {
   topts.client_key_password = o.client_key_password;
   topts.max_body_bytes = o.max_body_bytes;
   topts.resolve = o.resolve;
+  topts.proxy = choose_proxy(o.proxy, env, base.tls, base.host);  // Error(config) for a bad proxy URL
+  topts.compress = o.compression;
   impl_ = std::make_shared<Impl>(std::move(key), std::move(base), timeout, retries, std::move(ua),
                                  std::move(topts));
   if (o.rate_limit) impl_->limiter = std::make_unique<RateLimiter>();

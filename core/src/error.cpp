@@ -29,6 +29,7 @@ std::string_view to_string(ErrorKind kind) noexcept {
     case ErrorKind::cross_origin: return "cross_origin";
     case ErrorKind::cancelled: return "cancelled";
     case ErrorKind::internal: return "internal";
+    case ErrorKind::proxy: return "proxy";
   }
   return "internal";
 }

@@ -241,12 +241,12 @@ void check_proxy_answer(const ProxyConfig& proxy, unsigned status, std::string_v
   // tinyproxy 1.11 answers wrong credentials with 401, CONNECT included.
   if (status == 407 || (tunnel && status == 401 && proxy.user)) {
     std::string why = proxy.user ? "rejected the proxy credentials" : "requires credentials (none were given)";
-    throw Error(ErrorKind::network,
+    throw Error(ErrorKind::proxy,
                 "proxy " + proxy.redacted() + " " + why + ": HTTP " + std::to_string(status) + " " + printable(reason),
                 static_cast<int>(status));
   }
   if (tunnel && (status < 200 || status > 299)) {
-    throw Error(ErrorKind::network,
+    throw Error(ErrorKind::proxy,
                 "proxy " + proxy.redacted() + " refused the CONNECT tunnel: HTTP " + std::to_string(status) +
                     " " + printable(reason),
                 static_cast<int>(status));

@@ -64,6 +64,8 @@
 
 #include "avala/error.hpp"
 #include "avala/json_codec.hpp"
+#include "avala/proxy.hpp"
+#include "inflate.hpp"
 #include "avala/retry.hpp"
 #include "transport_error.hpp"
 
@@ -106,34 +108,76 @@ std::uint64_t generation() {
 // with the body, so the decoder never copies it. Beast calls init only for a
 // body that will come and is within the parser's body_limit (a 204, or the
 // answer to a HEAD, may claim any length).
+//
+// A compressed body (Content-Encoding) is decoded as it arrives, by an
+// Inflater whose limit is the decoded size: a compression bomb stops at the
+// limit in bounded memory. A decoding failure is kept in `error` (the parser
+// only sees an error code) for the exchange to report.
 struct ResponseBody {
-  using value_type = std::string;
+  struct value_type {
+    std::string text;
+    std::size_t limit = 0;  // of the decoded size; set before reading
+    std::string error;      // why decoding failed
+  };
 
   class reader {
    public:
     template <bool isRequest, class Fields>
-    reader(http::header<isRequest, Fields>& /*header*/, value_type& body) : body_(body) {}
+    reader(http::header<isRequest, Fields>& header, value_type& body)
+        : body_(body), encoding_(header[http::field::content_encoding]) {}
 
     void init(const boost::optional<std::uint64_t>& length, error_code& ec) {
       ec = {};
-      if (length && *length <= body_.max_size() - kBodyPadding) {
-        body_.reserve(static_cast<std::size_t>(*length) + kBodyPadding);
+      if (!encoding_.empty()) {
+        try {
+          inflater_.emplace(encoding_, body_.limit);
+        } catch (const std::exception& e) {
+          return fail(e, ec);
+        }
+        if (inflater_->identity()) inflater_.reset();
+        return;
+      }
+      if (length && *length <= body_.text.max_size() - kBodyPadding) {
+        body_.text.reserve(static_cast<std::size_t>(*length) + kBodyPadding);
       }
     }
     template <class ConstBufferSequence>
     std::size_t put(const ConstBufferSequence& buffers, error_code& ec) {
       ec = {};
       std::size_t n = 0;
-      for (asio::const_buffer b : beast::buffers_range_ref(buffers)) {
-        body_.append(static_cast<const char*>(b.data()), b.size());
-        n += b.size();
+      try {
+        for (asio::const_buffer b : beast::buffers_range_ref(buffers)) {
+          std::string_view chunk(static_cast<const char*>(b.data()), b.size());
+          if (inflater_) {
+            inflater_->feed(chunk, body_.text);
+          } else {
+            body_.text.append(chunk);
+          }
+          n += b.size();
+        }
+      } catch (const std::exception& e) {
+        fail(e, ec);
       }
       return n;
     }
-    void finish(error_code& ec) { ec = {}; }
+    void finish(error_code& ec) {
+      ec = {};
+      if (!inflater_) return;
+      try {
+        inflater_->finish();
+      } catch (const std::exception& e) {
+        fail(e, ec);
+      }
+    }
 
    private:
+    void fail(const std::exception& e, error_code& ec) {
+      body_.error = e.what();
+      ec = make_error_code(boost::system::errc::illegal_byte_sequence);
+    }
     value_type& body_;
+    std::string encoding_;
+    std::optional<Inflater> inflater_;
   };
 };
 
@@ -570,23 +614,23 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
     if (done) return;
     if (conn) return write();
     conn = std::make_unique<Connection>(eng.ioc, eng.tls_ctx ? &*eng.tls_ctx : nullptr);
-    const BaseUrl& ep = opts.endpoint;
     if (!eng.resolved.empty()) return connect(eng.resolved);  // addresses given instead of a lookup
-    if (is_ip_literal(ep.host)) {
+    // The proxy's address, when there is one; the origin's otherwise.
+    const std::string& host = opts.proxy ? opts.proxy->host : opts.endpoint.host;
+    const std::string& port = opts.proxy ? opts.proxy->port : opts.endpoint.port;
+    if (is_ip_literal(host)) {
       // No resolver (and so no resolver thread) for an IP literal.
       error_code ec;
-      auto addr = asio::ip::make_address(ep.host, ec);
-      auto port = static_cast<unsigned short>(std::strtoul(ep.port.c_str(), nullptr, 10));
-      return connect({tcp::endpoint(addr, port)});
+      auto addr = asio::ip::make_address(host, ec);
+      return connect({tcp::endpoint(addr, static_cast<unsigned short>(std::strtoul(port.c_str(), nullptr, 10)))});
     }
-    conn->resolver.async_resolve(ep.host, ep.port,
+    conn->resolver.async_resolve(host, port,
                                  [self = shared_from_this()](error_code ec, tcp::resolver::results_type r) {
                                    if (self->done) return;
                                    if (ec) {
                                      return self->fail(TransportError(
                                          ErrorKind::network,
-                                         "cannot resolve host '" + self->opts.endpoint.host + "': " + ec.message(),
-                                         false, false));
+                                         "cannot resolve " + self->peer() + ": " + ec.message(), false, false));
                                    }
                                    std::vector<tcp::endpoint> endpoints;
                                    for (const auto& e : r) endpoints.push_back(e.endpoint());
@@ -652,8 +696,7 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
       r->last = ec;
       if (++r->failed == r->order.size()) {
         race.reset();
-        return fail(TransportError(ErrorKind::network,
-                                   "cannot connect to " + opts.endpoint.host_header + ": " + ec.message(), false,
+        return fail(TransportError(ErrorKind::network, "cannot connect to " + peer() + ": " + ec.message(), false,
                                    false));
       }
       if (r->failed == r->sockets.size()) attempt(r);  // nothing left in flight: the next one now
@@ -687,8 +730,52 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
     }
     sock.non_blocking(true, ignored);  // write() tries a send first
     ++opened;
-    if (conn->tls) return handshake();
+    if (conn->tls) return opts.proxy ? tunnel() : handshake();
     write();
+  }
+
+  // What this exchange connects to, for messages: the origin, or the proxy
+  // (its password redacted).
+  std::string peer() const {
+    return opts.proxy ? "proxy " + opts.proxy->redacted() : "host '" + opts.endpoint.host_header + "'";
+  }
+
+  // https through a proxy: a CONNECT tunnel to the origin first; TLS then
+  // runs inside it, with SNI and the host check against the origin.
+  void tunnel() {
+    phase = "proxy CONNECT";
+    auto agent = req->find(http::field::user_agent);
+    auto text = std::make_shared<std::string>(connect_request(
+        *opts.proxy, opts.endpoint.host, opts.endpoint.port,
+        agent != req->end() ? std::string_view(agent->value()) : std::string_view()));
+    asio::async_write(conn->socket(), asio::buffer(*text), [self = shared_from_this(), text](error_code ec, std::size_t) {
+      if (self->done) return;
+      if (ec) {
+        return self->fail(TransportError(ErrorKind::network, "sending CONNECT to " + self->peer() + " failed: " +
+                                                                 ec.message(), false, false));
+      }
+      auto answer = std::make_shared<http::response_parser<http::empty_body>>();
+      answer->skip(true);  // a CONNECT's answer has no body to read
+      http::async_read_header(self->conn->socket(), self->conn->buffer, *answer,
+                              [self, answer](error_code ec2, std::size_t) { self->tunnel_answered(*answer, ec2); });
+    });
+  }
+
+  void tunnel_answered(http::response_parser<http::empty_body>& answer, error_code ec) {
+    if (done) return;
+    if (ec) {
+      return fail(TransportError(ErrorKind::network, peer() + " closed the connection during CONNECT: " + ec.message(),
+                                 false, false));
+    }
+    try {
+      check_proxy_answer(*opts.proxy, answer.get().result_int(), answer.get().reason(), true);
+    } catch (const Error& e) {
+      return fail(TransportError(ErrorKind::proxy, e.what(), false, false));
+    }
+    if (conn->buffer.size() != 0) {  // nothing may come before our TLS hello
+      return fail(TransportError(ErrorKind::network, peer() + " sent bytes after its CONNECT answer", false, false));
+    }
+    handshake();
   }
 
   void handshake() {
@@ -799,6 +886,7 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
     parser.emplace();
     parser->skip(req->method() == http::verb::head);  // a HEAD's answer has no body, whatever it claims
     parser->body_limit(opts.max_body_bytes);
+    parser->get().body().limit = opts.max_body_bytes;
     parser->header_limit(64 * 1024);
   }
 
@@ -876,12 +964,23 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
     return false;
   }
 
+  // A compressed body that does not decode (corrupt, truncated, past the
+  // limit, an unknown coding): a decode error naming why, never retried.
+  bool body_undecodable() {
+    if (!parser || parser->get().body().error.empty()) return false;
+    fail(TransportError(ErrorKind::decode, "cannot decode the response body: " + parser->get().body().error, true,
+                        true));
+    return true;
+  }
+
   void read_failed(error_code ec) {
     bool got_some = parser && parser->got_some();
+    if (body_undecodable()) return;
     if (ec == asio::error::eof && got_some) {
       // A body delimited by the end of the connection.
       error_code eof_ec;
       parser->put_eof(eof_ec);
+      if (body_undecodable()) return;
       if (!eof_ec && parser->is_done()) return succeed();
     }
     if (ec == http::error::body_limit) {
@@ -909,10 +1008,18 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
 
   void succeed() {
     auto& msg = parser->get();
+    if (opts.proxy && !conn->tls) {
+      // Plain http through a proxy: a 407 is the proxy's, not the API's.
+      try {
+        check_proxy_answer(*opts.proxy, msg.result_int(), msg.reason(), false);
+      } catch (const Error& e) {
+        return fail(TransportError(ErrorKind::proxy, e.what(), true, true));
+      }
+    }
     resp.status = static_cast<int>(msg.result_int());
     resp.headers.reserve(8);
     for (const auto& f : msg) resp.headers.emplace_back(f.name_string(), f.value());
-    resp.body = std::move(msg.body());
+    resp.body = std::move(msg.body().text);
     // Bytes after the answer would be taken for the next request's answer.
     if (msg.keep_alive() && conn->buffer.size() == 0) eng.give_back(std::move(conn), opts.max_idle_connections);
     close();
@@ -1118,12 +1225,17 @@ static Engine::Woke direct_wait(Engine& eng, const std::shared_ptr<Exchange>& ex
 namespace {
 
 // The request (Beast's form) of an HttpRequest, for the transport's origin.
-std::shared_ptr<const Request> wire_request(const HttpRequest& r, const BaseUrl& endpoint) {
+std::shared_ptr<const Request> wire_request(const HttpRequest& r, const TransportOptions& opts) {
   auto req = std::make_shared<Request>();
   req->method_string(r.method);
-  req->target(r.target);
+  const bool via_proxy = opts.proxy && !opts.endpoint.tls;  // https goes through a tunnel instead
+  req->target(via_proxy ? absolute_target(opts.endpoint.host_header, r.target) : r.target);
   req->version(11);
-  req->set(http::field::host, endpoint.host_header);
+  req->set(http::field::host, opts.endpoint.host_header);
+  if (via_proxy) {
+    if (auto auth = opts.proxy->authorization()) req->set(http::field::proxy_authorization, *auth);
+  }
+  if (opts.compress) req->set(http::field::accept_encoding, kAcceptEncoding);
   for (const auto& [k, v] : r.headers) req->set(k, v);
   if (r.body) {
     req->body() = *r.body;
@@ -1146,7 +1258,7 @@ Transport::Pending Transport::start(const HttpRequest& r, bool ahead) {
   p.state_ = std::make_unique<Pending::State>();
   auto& s = *p.state_;
   s.ahead = ahead;
-  s.req = wire_request(r, t.opts.endpoint);
+  s.req = wire_request(r, t.opts);
   s.idempotent = idempotent;
   launch(s, eng, std::move(conn));
   return p;
@@ -1373,7 +1485,7 @@ void Transport::send_async(const HttpRequest& request, Clock::time_point deadlin
                            std::shared_ptr<const CallContext> ctx, SendDone done) {
   Impl& t = *impl_;
   Engine& eng = t.engine();
-  auto op = std::make_shared<AsyncSend>(eng.shared_from_this(), std::move(ctx), wire_request(request, t.opts.endpoint),
+  auto op = std::make_shared<AsyncSend>(eng.shared_from_this(), std::move(ctx), wire_request(request, t.opts),
                                         RetryPolicy::idempotent(request.method), std::move(done));
   start_async(eng, std::move(op), [deadline](AsyncSend& o) { o.start(deadline); });
 }

@@ -254,7 +254,7 @@ TEST_CASE("a CONNECT request names the origin, and carries credentials only when
         "http://127.0.0.1:8080/api/v1/projects?limit=1");
 }
 
-TEST_CASE("a 407 or a refused CONNECT is its own network error naming the proxy without its password") {
+TEST_CASE("a 407 or a refused CONNECT is its own proxy error naming the proxy without its password") {
   auto authed = parse_proxy_url("http://alice:hunter2@proxy:3128");
   auto anon = parse_proxy_url("http://proxy:3128");
   avala::check_proxy_answer(anon, 200, "Connection established", true);  // no throw
@@ -263,7 +263,7 @@ TEST_CASE("a 407 or a refused CONNECT is its own network error naming the proxy 
     avala::check_proxy_answer(authed, 407, "Proxy Authentication Required", true);
     FAIL("no error");
   } catch (const avala::Error& e) {
-    CHECK(e.kind() == ErrorKind::network);
+    CHECK(e.kind() == ErrorKind::proxy);
     CHECK(e.http_status() == 407);
     CHECK(contains(e.what(), "proxy http://alice:[redacted]@proxy:3128 rejected the proxy credentials"));
     CHECK_FALSE(contains(e.what(), "hunter2"));

@@ -39,6 +39,7 @@ const status = Object.freeze({
   E_NO_MEMORY: -16,
   E_INTERNAL: -17,
   E_CANCELLED: -18,
+  E_PROXY: -19,
 });
 
 const CLIENT_OPTIONS_VERSION = 2;

@@ -22,6 +22,7 @@
 //   AVALA_E_TIMEOUT            APITimeoutError        (extends APIConnectionError)
 //   AVALA_E_NETWORK            APIConnectionError
 //   AVALA_E_TLS                TLSError               (extends APIConnectionError)
+//   AVALA_E_PROXY              ProxyError             (extends APIConnectionError; 407, a refused CONNECT)
 //   AVALA_E_DECODE             DecodeError
 //   AVALA_E_CROSS_ORIGIN       CrossOriginError
 //   AVALA_E_CANCELLED          OperationCancelledError
@@ -126,6 +127,14 @@ class TLSError extends APIConnectionError {
   constructor(message, statusCode, body) {
     super(message, statusCode, body);
     this.name = 'TLSError';
+  }
+}
+
+/** The proxy refused: 407 (credentials), or a CONNECT it would not open. Not retried. */
+class ProxyError extends APIConnectionError {
+  constructor(message, statusCode, body) {
+    super(message, statusCode, body);
+    this.name = 'ProxyError';
   }
 }
 
@@ -238,6 +247,7 @@ const BY_STATUS = new Map([
   [status.E_TIMEOUT, (m, st, b) => new APITimeoutError(m, st, b)],
   [status.E_NETWORK, (m, st, b) => new APIConnectionError(m, st, b)],
   [status.E_TLS, (m, st, b) => new TLSError(m, st, b)],
+  [status.E_PROXY, (m, st, b) => new ProxyError(m, st, b)],
   [status.E_DECODE, (m, st, b) => new DecodeError(m, st, b)],
   [status.E_CROSS_ORIGIN, (m, st, b) => new CrossOriginError(m, st, b)],
   [status.E_NO_MEMORY, (m, st, b) => new InternalError(m, st, b)],
@@ -261,7 +271,7 @@ function cString(value, name) {
 
 module.exports = {
   AvalaError, AuthenticationError, ForbiddenError, NotFoundError, RateLimitError, ValidationError, ServerError,
-  RedirectError, APIConnectionError, APITimeoutError, TLSError, DecodeError, CrossOriginError,
+  RedirectError, APIConnectionError, APITimeoutError, TLSError, ProxyError, DecodeError, CrossOriginError,
   ConfigurationError, InvalidArgumentError, InternalError, OperationCancelledError,
   fromNative, invalidArgument, cString,
 };

@@ -20,6 +20,7 @@ E_REDIRECT: int
 E_TIMEOUT: int
 E_NETWORK: int
 E_TLS: int
+E_PROXY: int
 E_DECODE: int
 E_CROSS_ORIGIN: int
 E_NO_MEMORY: int

@@ -31,6 +31,7 @@ AVALA_E_REDIRECT (3xx)             RedirectError
 AVALA_E_TIMEOUT                    APITimeoutError (APIConnectionError, TimeoutError)
 AVALA_E_NETWORK                    APIConnectionError (ConnectionError)
 AVALA_E_TLS                        TLSError (APIConnectionError)
+AVALA_E_PROXY                      ProxyError (APIConnectionError)
 AVALA_E_DECODE                     DecodeError
 AVALA_E_CROSS_ORIGIN               CrossOriginError
 AVALA_E_NO_MEMORY                  MemoryError (the built-in)
@@ -62,6 +63,7 @@ __all__ = [
     "APIConnectionError",
     "APITimeoutError",
     "TLSError",
+    "ProxyError",
     "DecodeError",
     "CrossOriginError",
     "ConfigurationError",
@@ -160,6 +162,11 @@ class TLSError(APIConnectionError):
     """The TLS handshake or the certificate check failed."""
 
 
+class ProxyError(APIConnectionError):
+    """The proxy refused: it wants (other) credentials (407), or would not open
+    the tunnel. Not an answer of the API; not retried."""
+
+
 class DecodeError(AvalaError):
     """The response was not what the API promises (e.g. not JSON, or a missing field)."""
 
@@ -220,6 +227,7 @@ def _class_table() -> Dict[int, Type[BaseException]]:
         c.E_TIMEOUT: APITimeoutError,
         c.E_NETWORK: APIConnectionError,
         c.E_TLS: TLSError,
+        c.E_PROXY: ProxyError,
         c.E_DECODE: DecodeError,
         c.E_CROSS_ORIGIN: CrossOriginError,
         c.E_NO_MEMORY: MemoryError,

@@ -1597,6 +1597,7 @@ PYBIND11_MODULE(_avala, m) {
   m.attr("E_TIMEOUT") = AVALA_E_TIMEOUT;
   m.attr("E_NETWORK") = AVALA_E_NETWORK;
   m.attr("E_TLS") = AVALA_E_TLS;
+  m.attr("E_PROXY") = AVALA_E_PROXY;
   m.attr("E_DECODE") = AVALA_E_DECODE;
   m.attr("E_CROSS_ORIGIN") = AVALA_E_CROSS_ORIGIN;
   m.attr("E_NO_MEMORY") = AVALA_E_NO_MEMORY;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "avala/cancel.hpp"
+#include "avala/proxy_config.hpp"
 #include "avala/transport.hpp"
 #include "avala/url.hpp"
 
@@ -37,6 +38,10 @@ struct ClientOptions {
   // IP addresses to connect to instead of resolving the base URL's host (as
   // curl's --resolve; TLS still checks the host name): pinning, and tests.
   std::vector<std::string> resolve;
+  // A proxy URL, NO_PROXY, and whether the *_proxy variables count (proxy.hpp
+  // has the rules: curl's).
+  ProxySettings proxy;
+  bool compression = true;  // ask for gzip/deflate answers (decoded, within max_body_bytes)
 };
 
 struct RateLimitInfo {

@@ -27,6 +27,7 @@ enum class ErrorKind {
   cross_origin,
   cancelled,  // a caller's callback asked to stop
   internal,
+  proxy,      // the proxy refused (407, a refused CONNECT): not the API's answer
 };
 
 // Stable lower-case name, e.g. "not_found".

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "avala/cancel.hpp"
+#include "avala/proxy_config.hpp"
 #include "avala/url.hpp"
 
 namespace avala {
@@ -50,6 +51,11 @@ struct TransportOptions {
   // its host, as curl's --resolve; TLS still checks the host name. Empty:
   // resolve. Several: raced as a resolver's answer would be.
   std::vector<std::string> resolve;
+  // The proxy chosen for the endpoint (choose_proxy), or none: https goes
+  // through a CONNECT tunnel (TLS to the origin inside it), http as
+  // absolute-form requests.
+  std::optional<ProxyConfig> proxy;
+  bool compress = true;  // send Accept-Encoding: gzip, deflate and decode the answer
 };
 
 // Sends requests to one origin. Thread-safe: each request takes an idle
