@@ -131,7 +131,7 @@ struct Client::Impl {
     bool safe = idempotent || !e.may_have_reached_server();
     bool transient = e.kind() == ErrorKind::network || e.kind() == ErrorKind::timeout;
     if (attempt <= retry.max_retries && safe && transient) return {backoff(attempt, std::nullopt), {}};
-    Error out(e.kind(), redact_text(e.what(), api_key));
+    Error out(e.kind(), redact_text(e.what(), api_key), e.http_status());
     out.set_attempts(attempt);
     return {{}, std::move(out)};
   }

@@ -122,15 +122,20 @@ struct ResponseBody {
 
   class reader {
    public:
+    // Beast makes the reader with the parser, before any header has been
+    // read: the header is looked at in init(), once it is complete.
     template <bool isRequest, class Fields>
     reader(http::header<isRequest, Fields>& header, value_type& body)
-        : body_(body), encoding_(header[http::field::content_encoding]) {}
+        : body_(body), header_(&header), encoding_of_([](const void* h) -> std::string_view {
+            return (*static_cast<const http::header<isRequest, Fields>*>(h))[http::field::content_encoding];
+          }) {}
 
     void init(const boost::optional<std::uint64_t>& length, error_code& ec) {
       ec = {};
-      if (!encoding_.empty()) {
+      std::string_view encoding = encoding_of_(header_);
+      if (!encoding.empty()) {
         try {
-          inflater_.emplace(encoding_, body_.limit);
+          inflater_.emplace(encoding, body_.limit);
         } catch (const std::exception& e) {
           return fail(e, ec);
         }
@@ -176,7 +181,8 @@ struct ResponseBody {
       ec = make_error_code(boost::system::errc::illegal_byte_sequence);
     }
     value_type& body_;
-    std::string encoding_;
+    const void* header_;
+    std::string_view (*encoding_of_)(const void* header);
     std::optional<Inflater> inflater_;
   };
 };
@@ -770,7 +776,7 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
     try {
       check_proxy_answer(*opts.proxy, answer.get().result_int(), answer.get().reason(), true);
     } catch (const Error& e) {
-      return fail(TransportError(ErrorKind::proxy, e.what(), false, false));
+      return fail(TransportError(ErrorKind::proxy, e.what(), false, false, e.http_status()));
     }
     if (conn->buffer.size() != 0) {  // nothing may come before our TLS hello
       return fail(TransportError(ErrorKind::network, peer() + " sent bytes after its CONNECT answer", false, false));
@@ -1009,11 +1015,15 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
   void succeed() {
     auto& msg = parser->get();
     if (opts.proxy && !conn->tls) {
-      // Plain http through a proxy: a 407 is the proxy's, not the API's.
+      // Plain http through a proxy: a 407 is the proxy's, not the API's; so
+      // is a 401 that is not the API's JSON when credentials were sent
+      // (tinyproxy 1.11 answers wrong ones so).
+      const bool proxy_401 = msg.result_int() == 401 && opts.proxy->user &&
+                             msg[http::field::content_type].find("json") == std::string_view::npos;
       try {
-        check_proxy_answer(*opts.proxy, msg.result_int(), msg.reason(), false);
+        check_proxy_answer(*opts.proxy, msg.result_int(), msg.reason(), proxy_401);
       } catch (const Error& e) {
-        return fail(TransportError(ErrorKind::proxy, e.what(), true, true));
+        return fail(TransportError(ErrorKind::proxy, e.what(), true, true, e.http_status()));
       }
     }
     resp.status = static_cast<int>(msg.result_int());
@@ -1305,7 +1315,8 @@ HttpResponse Transport::finish(Pending pending, Clock::time_point deadline, cons
     // A deep copy: the exchange (and the error's refcounted message) may be
     // freed by the leader thread once `ex` goes.
     if (!(stale || broken_ahead)) {
-      throw TransportError(e.kind(), std::string(e.what()), e.may_have_reached_server(), e.got_response_bytes());
+      throw TransportError(e.kind(), std::string(e.what()), e.may_have_reached_server(), e.got_response_bytes(),
+                           e.http_status());
     }
     eng.drop_idle();
     launch(s, eng, nullptr);
@@ -1451,7 +1462,8 @@ struct AsyncSend final : AsyncWait {
       return launch(nullptr);
     }
     finish([done = std::move(done), copy = TransportError(err.kind(), std::string(err.what()),
-                                                           err.may_have_reached_server(), err.got_response_bytes())] {
+                                                           err.may_have_reached_server(), err.got_response_bytes(),
+                                                           err.http_status())] {
       done(std::make_exception_ptr(copy), {});
     });
   }

@@ -8,8 +8,8 @@ namespace avala {
 class TransportError : public Error {
  public:
   TransportError(ErrorKind kind, std::string message, bool may_have_reached_server,
-                 bool got_response_bytes)
-      : Error(kind, std::move(message)),
+                 bool got_response_bytes, int http_status = 0)
+      : Error(kind, std::move(message), http_status),
         may_have_reached_server_(may_have_reached_server),
         got_response_bytes_(got_response_bytes) {}
 

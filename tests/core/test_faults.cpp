@@ -122,6 +122,16 @@ std::vector<Row> rows() {
        {ErrorKind::decode, ErrorKind::network}, 1, 3s},
       {"malformed JSON", "GET", R"("fault":"malformed_json","count":0)", 2, 5s, {ErrorKind::decode}, 1, 3s},
       {"invalid UTF-8", "GET", R"("fault":"invalid_utf8","count":0)", 0, 5s, {ErrorKind::decode}, 1, 3s},
+      // Compression: the client asks for gzip and decodes; a 10 GiB bomb stops
+      // at the 64 MiB decoded limit (a decode error, not retried); a coding it
+      // cannot decode is a decode error naming it.
+      {"a gzip bomb (10 GiB decoded)", "GET", R"("fault":"compression_bomb","bytes":10737418240,"count":0)", 2, 30s,
+       {ErrorKind::decode}, 1, 25s},
+      {"a deflate bomb (1 GiB decoded)", "GET",
+       R"("fault":"compression_bomb","bytes":1073741824,"encoding":"deflate","count":0)", 2, 30s, {ErrorKind::decode},
+       1, 25s},
+      {"Content-Encoding: br (not decodable)", "GET", R"("fault":"bogus_encoding","count":0)", 2, 5s,
+       {ErrorKind::decode}, 1, 3s},
       {"body over the 64 MiB limit", "GET", R"("fault":"oversize_body","bytes":70000000,"count":0)", 0, 20s,
        {ErrorKind::decode}, 1, 20s},
       {"short delay within the deadline", "GET", R"("fault":"delay","ms":200,"count":1)", 0, 5s, {}, 0, 3s},

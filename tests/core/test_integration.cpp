@@ -480,3 +480,48 @@ TEST_CASE("an [::1] base URL reaches an emulator on IPv6 loopback") {
   avala::Client c(o, env);
   CHECK(avala::projects::list(c, {10, {}, {}}).items.size() == 3);
 }
+
+// Compression against the emulator (which compresses on its own, with its
+// own zlib): asked for and decoded by default; off on request; a bomb and an
+// undecodable coding are decode errors that say so.
+TEST_CASE("gzip answers are asked for and decoded; a bomb and an unknown coding are clear decode errors") {
+  const char* key = "gzip-key-77a1";
+  avala_test::EmulatorProcess emu({"--api-key", key, "--generate", "projects=120"});
+  auto make = [&](bool compression) {
+    avala::ClientOptions o;
+    o.api_key = key;
+    o.base_url = emu.url();
+    o.compression = compression;
+    o.max_retries = 0;
+    auto env = [](std::string_view name) -> std::optional<std::string> {
+      if (name == "AVALA_ALLOW_INSECURE_BASE_URL") return "1";
+      return std::nullopt;
+    };
+    return avala::Client(o, env);
+  };
+  avala::Client c = make(true);
+  auto resp = c.send("GET", "/api/v1/users/me/projects/?limit=100");
+  CHECK(resp.header("Content-Encoding") == "gzip");
+  CHECK(resp.body.front() == '{');  // decoded
+  CHECK(avala::projects::list(c, {100, {}, {}}).items.size() == 100);
+  CHECK(make(false).send("GET", "/api/v1/users/me/projects/?limit=100").header("Content-Encoding").empty());
+
+  auto fault = [&](const std::string& rule) {
+    c.send("DELETE", "/__emulator/faults");
+    c.send("POST", "/__emulator/faults", R"({"method":"GET","path":"/api/v1/users/me/projects/","count":0,)" + rule + "}");
+  };
+  auto message = [&] {
+    try {
+      avala::projects::list(c, {10, {}, {}});
+    } catch (const avala::Error& e) {
+      CHECK(e.kind() == ErrorKind::decode);
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  fault(R"("fault":"compression_bomb","bytes":4294967296)");
+  CHECK(message().find("exceeds the 67108864-byte limit") != std::string::npos);
+  fault(R"("fault":"bogus_encoding")");
+  CHECK(message().find("'br'") != std::string::npos);
+  c.send("DELETE", "/__emulator/faults");
+}
