@@ -42,7 +42,8 @@ TASKS = 1_000_000
 LIMIT = 100
 PASSES = 5  # walks per Python pagination run; their median counts
 NATIVE_PASSES = 10  # walks per native contender, taking turns in one process; their median counts
-STAGES = ("pagination", "latency", "capacity", "memory", "cold", "fanout")
+STAGES = ("pagination", "latency", "capacity", "memory", "cold", "fanout", "bandwidth")
+BANDWIDTH_RATE = "20mbit"
 FANOUT_INFLIGHT, FANOUT_DELAY_MS, FANOUT_GETS = 64, 20, 2000
 BEGIN, END = "<!-- BEGIN GENERATED: bench/run.py rewrites this block -->", "<!-- END GENERATED -->"
 
@@ -83,7 +84,8 @@ def emulator(binary: Path, generate: str) -> Iterator[Emulator]:
     """Starts avala-emulator on 127.0.0.1 (an ephemeral port) and stops it with
     SIGTERM on the way out, whatever happens in between."""
     proc = subprocess.Popen(
-        [str(binary), "--host", "127.0.0.1", "--port", "0", "--api-key", KEY, "--generate", generate],
+        [str(binary), "--host", "127.0.0.1", "--port", "0", "--api-key", KEY, "--generate", generate,
+         "--no-compress"],  # loopback: compressing costs the emulator more than it saves; every contender gets identity
         stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None
@@ -365,6 +367,55 @@ def stage_fanout(e: Env, rep: Report) -> None:
                        f"{FANOUT_GETS:,} in all, per round; ideal = in flight / delay = {fmt_rate(ideal)} gets/s.")
 
 
+def stage_bandwidth(e: Env, rep: Report) -> None:
+    """The whole walk through a bandwidth-limited loopback (a network namespace
+    whose lo has a tbf qdisc), the client asking for gzip or not, against an
+    emulator that compresses when asked."""
+    if os.geteuid() != 0 or not shutil.which("ip") or not shutil.which("tc"):
+        rep.details.append("Bandwidth: skipped — it needs root with `ip` and `tc` (a network namespace).")
+        return
+    ns = f"avala-bench-{os.getpid()}"
+    made = subprocess.run(["ip", "netns", "add", ns], capture_output=True, text=True)
+    if made.returncode != 0:
+        rep.details.append(f"Bandwidth: skipped — cannot make a network namespace: {made.stderr.strip()}")
+        return
+    proc: Optional[subprocess.Popen] = None
+    try:
+        def inside(*cmd: object) -> List[str]:
+            return ["ip", "netns", "exec", ns, *map(str, cmd)]
+        shaped = subprocess.run(inside("sh", "-c", "ip link set lo up && tc qdisc add dev lo root tbf rate "
+                                       f"{BANDWIDTH_RATE} burst 32kbit latency 400ms"), capture_output=True, text=True)
+        if shaped.returncode != 0:
+            rep.details.append(f"Bandwidth: skipped — cannot shape the namespace's loopback: {shaped.stderr.strip()}")
+            return
+        proc = subprocess.Popen(inside(e.bin("avala-emulator"), "--host", "127.0.0.1", "--port", "0", "--api-key", KEY,
+                                       "--generate", f"projects={PROJECTS}"), stdout=subprocess.PIPE, text=True)
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip()
+        threading.Thread(target=proc.stdout.read, daemon=True).start()
+        bench = e.bin("avala-bench-bandwidth")
+
+        def walk(*extra: str) -> Callable[[], dict]:
+            return lambda: run_json(inside(bench, "--url", url, "--key", KEY, "--limit", LIMIT, *extra), e.env)
+
+        rounds = max(1, min(e.rounds, 3))  # an identity walk takes ~15 s
+        results = interleaved(rounds, {"gzip": walk(), "identity": walk("--identity")})
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=10)
+        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+    rates = {k: [r["items_per_s"] for r in v] for k, v in results.items()}
+    rep.rows.append(ratio_row(
+        f"7. Walk of {PROJECTS:,} projects through a {BANDWIDTH_RATE} link (tc tbf): gzip / identity",
+        round_ratios(rates["gzip"], rates["identity"]),
+        f"gzip {fmt_rate(median(rates['gzip']))} vs identity {fmt_rate(median(rates['identity']))} items/s",
+        "≥ 3", lambda x: x >= 3))
+    rep.details.append(f"Bandwidth: a network namespace whose loopback is limited to {BANDWIDTH_RATE} (tbf, burst "
+                       f"32kbit, latency 400ms); the emulator inside it compresses when asked; the C ABI walks all "
+                       f"{PROJECTS:,} projects in pages of {LIMIT}, asking for gzip or not, {rounds} round(s).")
+
+
 def stage_memory(e: Env, rep: Report) -> None:
     with emulator(e.bin("avala-emulator"), f"projects=1000,tasks={TASKS}") as emu:
         r = run_json([e.bin("avala-bench-rss"), emu.url, KEY, LIMIT], e.env)
@@ -464,6 +515,9 @@ def main() -> int:
     if "fanout" in stages:
         print("… fanout", file=sys.stderr, flush=True)
         stage_fanout(e, rep)
+    if "bandwidth" in stages:
+        print("… bandwidth", file=sys.stderr, flush=True)
+        stage_bandwidth(e, rep)
 
     rep.rows.sort(key=lambda r: r.name.split(".")[0])
     block = ["## Machine", "", *host, "", "## Ratios", "", *table(rep.rows), "",

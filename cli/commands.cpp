@@ -46,6 +46,9 @@ Context::Context(const Invocation& inv, Output& out) : inv_(inv), out_(out) {
         throw UsageError("option --client-key needs --client-cert");
     if (const char* pass = std::getenv("AVALA_CLIENT_KEY_PASSWORD"); pass != nullptr && *pass != '\0')
         client_options_.client_key_password = std::string(pass);
+    // A proxy given on the command line wins over the environment's (curl's rules).
+    client_options_.proxy = inv.global_options.get("proxy");
+    client_options_.no_proxy = inv.global_options.get("noproxy");
     client_options_.user_agent_suffix = "avala-cli/" + std::string(avala::version());
     if (inv.global_options.has("api-key") && inv.global_options.has("api-key-file"))
         throw UsageError("options --api-key and --api-key-file cannot be used together");
@@ -199,6 +202,8 @@ constexpr OptionSpec kGlobalOptions[] = {
     {"timeout", 0, "SECONDS", "deadline for each request (default: 30)"},
     {"max-retries", 0, "N", "retries of a failed idempotent request (default: 2)"},
     {"rate-limit", 0, "", "wait for the rate-limit window instead of getting 429s"},
+    {"proxy", 0, "URL", "HTTP proxy, http://[user:pass@]host[:port] (default: $https_proxy, $HTTPS_PROXY, $all_proxy; \"\" for none)"},
+    {"noproxy", 0, "HOSTS", "hosts to reach directly, as NO_PROXY (default: $no_proxy, $NO_PROXY)"},
     {"ca-file", 0, "PATH", "PEM bundle of CAs to trust instead of the system store (or $SSL_CERT_FILE)"},
     {"ca-dir", 0, "DIR", "a directory of hashed CA certificates to trust (c_rehash)"},
     {"client-cert", 0, "PATH", "PEM client certificate for mutual TLS"},

@@ -13,7 +13,7 @@ std::span<const ExitStatusDoc> exit_status_docs() {
         {kExitNotFound, "not found (HTTP 404)"},
         {kExitApi, "other API error: forbidden, validation, rate limited, server error,\n"
                    "     redirect refused, unexpected response"},
-        {kExitNetwork, "network error: cannot connect, timeout, TLS"},
+        {kExitNetwork, "network error: cannot connect, timeout, TLS, the proxy refused"},
         {kExitConfig, "configuration error: no API key, unreadable key file, bad or open config\n"
                       "     file, unknown profile, insecure or malformed base URL"},
         {kExitExportFailed, "exports wait: the export finished with status \"failed\""},

@@ -86,7 +86,9 @@ constexpr NamedDoc kEnvironment[] = {
     {"AVALA_PROFILE", "the profile of the config file, when --profile is not given"},
     {"AVALA_ALLOW_INSECURE_BASE_URL", "set to 1 to allow http:// on localhost (for avala-emulator)"},
     {"AVALA_CLIENT_KEY_PASSWORD", "the passphrase of an encrypted --client-key"},
-    {"SSL_CERT_FILE, SSL_CERT_DIR", "OpenSSL's trust store, when no --ca-file or --ca-dir is given"},
+    {"HTTPS_PROXY", "the proxy when no --proxy is given (also https_proxy, all_proxy, ALL_PROXY; http_proxy for http)"},
+    {"NO_PROXY", "hosts to reach directly: names (with subdomains), IPs, CIDR ranges, * (also no_proxy)"},
+    {"SSL_CERT_FILE", "OpenSSL's trust store when no --ca-file or --ca-dir is given (also SSL_CERT_DIR)"},
     {"XDG_CONFIG_HOME", "where the config file lives (default: ~/.config)"},
 };
 
@@ -109,7 +111,7 @@ std::string tool_help(const CliSpec& spec) {
     append_options(out, spec.global_options);
     out += "\nEnvironment:\n";
     for (const auto& e : kEnvironment)
-        out += "  " + std::string(e.name) + std::string(32 - e.name.size(), ' ') + std::string(e.meaning) + "\n";
+        out += "  " + std::string(e.name) + std::string(e.name.size() < 32 ? 32 - e.name.size() : 1, ' ') + std::string(e.meaning) + "\n";
     out += "\nConfiguration file:\n";
     for (std::size_t start = 0; start < kFilesHelp.size();) {
         std::size_t end = kFilesHelp.find('\n', start);

@@ -15,6 +15,22 @@ export interface AvalaConfig {
   caFile?: string;
   /** Wait for the X-RateLimit window instead of collecting 429s (client-side rate limiting). Default false. */
   rateLimit?: boolean;
+  /** A directory of hashed CA certificates (c_rehash) to trust. */
+  caDir?: string;
+  /** A PEM client certificate (chain) for mutual TLS. */
+  clientCert?: string;
+  /** Its PEM private key; default: in the clientCert file. */
+  clientKey?: string;
+  /** The passphrase of an encrypted clientKey. */
+  clientKeyPassword?: string;
+  /** http://[user:pass@]host[:port], winning over $HTTPS_PROXY / $https_proxy / $ALL_PROXY; "" for none. */
+  proxy?: string;
+  /** Hosts reached directly (as $NO_PROXY: names with their subdomains, IPs, CIDR ranges, *). */
+  noProxy?: string;
+  /** false: ignore the *_proxy environment variables. Default true. */
+  trustEnv?: boolean;
+  /** false: ask for uncompressed answers. Default true (gzip, deflate). */
+  compression?: boolean;
 }
 
 export interface RateLimitInfo {

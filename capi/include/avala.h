@@ -193,13 +193,24 @@ typedef struct avala_client_options {
   const char *client_cert;         /**< v3: PEM client certificate (chain) for mutual TLS; NULL: none */
   const char *client_key;          /**< v3: its PEM private key; NULL: in client_cert's file */
   const char *client_key_password; /**< v3: the key's passphrase, if it is encrypted; never in a message */
+  /* version 3: proxies and compression */
+  /** v3: proxy URL (http://[user:password@]host[:port]; port default 1080), winning over the
+   * environment; "" = never use a proxy; NULL = from the environment: https_proxy / HTTPS_PROXY
+   * for https, http_proxy for http (upper-case HTTP_PROXY is ignored, as curl does), then
+   * all_proxy / ALL_PROXY. Loopback is not bypassed implicitly: list it in NO_PROXY. */
+  const char *proxy;
+  /** v3: hosts reached directly (NO_PROXY syntax: names with their subdomains, IPs, CIDR
+   * ranges, "*"); NULL = env no_proxy / NO_PROXY. */
+  const char *no_proxy;
+  int32_t proxy_env_off;    /**< v3: 1 = ignore the *_proxy environment variables (NO_PROXY included) */
+  int32_t compression_off;  /**< v3: 1 = send no Accept-Encoding (answers uncompressed) */
 } avala_client_options;
 
 /** The newest avala_client_options version this header knows. */
 #define AVALA_CLIENT_OPTIONS_VERSION 3
 /** Static initialiser: every field its default. */
 #define AVALA_CLIENT_OPTIONS_INIT \
-  { AVALA_CLIENT_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL, -1, 0, NULL, NULL, NULL, NULL }
+  { AVALA_CLIENT_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL, -1, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0 }
 
 /**
  * @brief Fills *opts with defaults for the given version.

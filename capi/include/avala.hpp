@@ -523,6 +523,10 @@ struct ClientOptions {
     std::optional<std::string> client_cert;          // PEM chain for mutual TLS
     std::optional<std::string> client_key;           // else in client_cert's file
     std::optional<std::string> client_key_password;  // for an encrypted key
+    std::optional<std::string> proxy;     // wins over the environment; "": never a proxy
+    std::optional<std::string> no_proxy;  // hosts reached directly (NO_PROXY syntax)
+    bool proxy_from_env = true;           // false: ignore the *_proxy variables
+    bool compression = true;              // ask for gzip/deflate answers
     std::optional<std::string> user_agent_suffix;
     std::optional<std::int32_t> max_retries;  // default 2
     bool rate_limit = false;  // wait for X-RateLimit-Reset instead of collecting 429s
@@ -657,7 +661,7 @@ public:
     explicit Client(const ClientOptions& options) {
         avala_client_options o = AVALA_CLIENT_OPTIONS_INIT;
         // Kept alive until avala_client_new has copied them.
-        std::optional<std::string> api_key, base_url, ca_file, ca_dir, cert, key, password, suffix;
+        std::optional<std::string> api_key, base_url, ca_file, ca_dir, cert, key, password, proxy, no_proxy, suffix;
         auto set = [](const char*& field, std::optional<std::string>& keep,
                       const std::optional<std::string>& value, const char* what) {
             if (!value) return;
@@ -671,6 +675,10 @@ public:
         set(o.client_cert, cert, options.client_cert, "client_cert");
         set(o.client_key, key, options.client_key, "client_key");
         set(o.client_key_password, password, options.client_key_password, "client_key_password");
+        set(o.proxy, proxy, options.proxy, "proxy");
+        set(o.no_proxy, no_proxy, options.no_proxy, "no_proxy");
+        o.proxy_env_off = options.proxy_from_env ? 0 : 1;
+        o.compression_off = options.compression ? 0 : 1;
         set(o.user_agent_suffix, suffix, options.user_agent_suffix, "user_agent_suffix");
         if (options.timeout) {
             if (options.timeout->count() <= 0)

@@ -102,6 +102,10 @@ int avala_client_new(avala_client** out, const avala_client_options* opts, avala
         o.client_cert = opt_str(opts->client_cert);
         o.client_key = opt_str(opts->client_key);
         o.client_key_password = opt_str(opts->client_key_password);
+        o.proxy.proxy = opt_str(opts->proxy);
+        o.proxy.no_proxy = opt_str(opts->no_proxy);
+        o.proxy.use_env = opts->proxy_env_off == 0;
+        o.compression = opts->compression_off == 0;
       }
     }
     *out = new avala_client{avala::Client(std::move(o))};

@@ -21,9 +21,11 @@ struct Rule {
   const char* replacement;
 };
 
+// Made once and never destroyed: a library thread (an engine's runner) may
+// still report an error while the process exits, after static destructors ran.
 const std::array<Rule, 13>& rules() {
   static const auto flags = boost::regex::perl;
-  static const std::array<Rule, 13> r{{
+  static const auto& r = *new const std::array<Rule, 13>{{
       // PEM private keys, also when the END line was cut off.
       {boost::regex(R"(-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----(?:.*?-----END [A-Z0-9 ]*PRIVATE KEY-----|.*\z))",
                     flags | boost::regex::mod_s),

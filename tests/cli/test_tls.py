@@ -53,11 +53,14 @@ def mtls_server(certs):
         ["openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", str(certs / "server.pem"), "-key",
          str(certs / "server.key"), "-CAfile", str(certs / "ca.pem"), "-Verify", "1", "-www"],
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    # Line by line (s_server writes a line or two first); never select() on a
+    # buffered pipe, whose buffer may already hold the line.
     for _ in range(20):
-        line, m = _https_url(proc, r"^ACCEPT 127\.0\.0\.1:(\d+)$")
-        if m:
+        line = proc.stdout.readline().decode("utf-8", "replace").strip()
+        m = re.search(r"^ACCEPT 127\.0\.0\.1:(\d+)$", line)
+        if m or not line:
             break
-    else:
+    if not m:
         stop_emulator(proc)
         pytest.fail("openssl s_server did not start")
     threading.Thread(target=_drain, args=(proc.stdout,), daemon=True).start()
@@ -105,3 +108,35 @@ def test_client_key_without_client_cert_is_a_usage_error(avala, certs):
     r = avala("--client-key", str(certs / "client.key"), "projects", "list", env=clean_env(AVALA_API_KEY=KEY))
     assert r.returncode == 2
     assert "--client-key needs --client-cert" in r.stderr
+
+
+def test_proxy_flag_and_environment(avala, certs):
+    """--proxy through real tinyproxy; the environment's proxy; --noproxy; a
+    refusal is exit 6 with the password redacted."""
+    import sys
+    sys.path.insert(0, str(SUPPORT))
+    from net_fixtures import tinyproxy  # the shared fixture scripts
+    from support import start_emulator
+
+    emu, url = start_emulator("--generate", "projects=4")
+    try:
+        with tinyproxy(Path(tempfile.mkdtemp(prefix="avala-cli-proxy-"))) as proxy, \
+                tinyproxy(Path(tempfile.mkdtemp(prefix="avala-cli-proxy-auth-")), auth="alice:s3cret") as auth:
+            env = clean_env(AVALA_API_KEY=KEY, AVALA_ALLOW_INSECURE_BASE_URL="1")
+            log = Path(str(proxy["log"]))
+            before = log.read_text(errors="replace").count("users/me/projects")
+            r = avala("--base-url", url, "--proxy", str(proxy["url"]), "-o", "json", "projects", "list", env=env)
+            assert r.returncode == 0, r.stderr
+            assert r.stdout.count('"uid"') == 4
+            assert log.read_text(errors="replace").count("users/me/projects") > before
+            # The environment's proxy, bypassed by --noproxy.
+            dead = clean_env(AVALA_API_KEY=KEY, AVALA_ALLOW_INSECURE_BASE_URL="1", http_proxy="http://127.0.0.1:9")
+            assert avala("--base-url", url, "--max-retries", "0", "projects", "list", env=dead).returncode == 6
+            assert avala("--base-url", url, "--noproxy", "127.0.0.1", "projects", "list", env=dead).returncode == 0
+            # A refusal by the proxy: exit 6, the proxy named, the password never shown.
+            r = avala("--base-url", url, "--proxy", f"http://alice:wrong-4f2@127.0.0.1:{auth['port']}",
+                      "projects", "list", env=env)
+            assert r.returncode == 6, r.stderr
+            assert "rejected the proxy credentials" in r.stderr and "wrong-4f2" not in r.stderr
+    finally:
+        stop_emulator(emu)

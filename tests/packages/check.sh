@@ -37,7 +37,7 @@ soname=$(readelf -d "$lib" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 has "$runtime" "/usr/lib/$soname"
 lacks "$runtime" '/usr/include/\|/usr/bin/\|pkgconfig\|/cmake/\|libavala\.so$'
 deps=$(field "$runtime" Depends)
-for d in libssl3 libsimdjson libstdc++6 libc6; do
+for d in libssl3 libsimdjson zlib1g libstdc++6 libc6; do
   case "$deps" in *"$d"*) ;; *) fail "$pkg Depends lacks $d: $deps" ;; esac
 done
 dpkg-deb --ctrl-tarfile "$runtime" | tar -t | grep -q shlibs || fail "$pkg has no shlibs file"

@@ -24,7 +24,7 @@ SYSTEM_PYTHON = "/usr/bin/python3"
 WHEEL_SYSTEM_LIBRARIES = {
     "linux-vdso.so.1", "ld-linux-x86-64.so.2", "ld-linux-aarch64.so.1",
     "libc.so.6", "libm.so.6", "libstdc++.so.6", "libgcc_s.so.1",
-    "libssl.so.3", "libcrypto.so.3", "libsimdjson.so.14",
+    "libssl.so.3", "libcrypto.so.3", "libsimdjson.so.14", "libz.so.1",
 }
 
 

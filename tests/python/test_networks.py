@@ -118,3 +118,48 @@ def test_gzip_answers_from_nginx_are_decoded(emulator: Emulator, tmp_path: Path,
         clean_proxy_env.setenv("SSL_CERT_FILE", str(front["ca"]))
         with avala.Client(api_key=KEY, base_url=f"https://127.0.0.1:{front['https']}/api/v1") as client:
             assert len(client.projects.list(limit=50).items) == 50
+
+
+def test_explicit_options_win_over_the_environment(emulator: Emulator, proxy: Info,
+                                                  clean_proxy_env: pytest.MonkeyPatch) -> None:
+    dead = f"http://127.0.0.1:{closed_port()}"
+    clean_proxy_env.setenv("http_proxy", dead)
+    # The explicit proxy wins over the environment's (dead) one.
+    with avala.Client(api_key=KEY, base_url=emulator.base_url, proxy=str(proxy["url"])) as client:
+        assert len(client.projects.list(limit=2).items) == 2
+    # trust_env=False: the variables are ignored, the connection is direct.
+    with avala.Client(api_key=KEY, base_url=emulator.base_url, trust_env=False) as client:
+        assert len(client.projects.list(limit=2).items) == 2
+    # proxy="" means no proxy at all; no_proxy= bypasses the environment's.
+    with avala.Client(api_key=KEY, base_url=emulator.base_url, proxy="") as client:
+        assert len(client.projects.list(limit=2).items) == 2
+    with avala.Client(api_key=KEY, base_url=emulator.base_url, no_proxy="127.0.0.1") as client:
+        assert len(client.projects.list(limit=2).items) == 2
+    # Credentials in a proxy URL never show: not in a repr, not in an error.
+    with avala.Client(api_key=KEY, base_url=emulator.base_url, max_retries=0,
+                      proxy=f"http://bob:hunter2-9a7@127.0.0.1:{closed_port()}") as client:
+        assert "hunter2-9a7" not in repr(client)
+        with pytest.raises(avala.errors.APIConnectionError) as e:
+            client.projects.list(limit=2)
+        assert "hunter2-9a7" not in str(e.value) and "bob:[redacted]@" in str(e.value)
+    with pytest.raises(avala.errors.ConfigurationError, match="proxy"):
+        avala.Client(api_key=KEY, base_url=emulator.base_url, proxy="socks5://127.0.0.1:1")
+
+
+def test_ca_file_and_a_client_certificate_as_options(tmp_path: Path, clean_proxy_env: pytest.MonkeyPatch) -> None:
+    with nginx(tmp_path / "mtls") as web:
+        status = f"https://127.0.0.1:{web['https']}/api/v1"
+        with avala.Client(api_key=KEY, base_url=status, max_retries=0) as client:
+            with pytest.raises(avala.errors.TLSError, match="certificate verification failed"):
+                client.request("GET", "/status")
+        with avala.Client(api_key=KEY, base_url=status, ca_file=str(web["ca"])) as client:
+            with pytest.raises(avala.errors.NotFoundError):  # the TLS is right: nginx answers 404 under /api/v1
+                client.request("GET", "/status")
+        mtls = f"https://127.0.0.1:{web['mtls']}/api/v1"
+        with avala.Client(api_key=KEY, base_url=mtls, ca_file=str(web["ca"]), max_retries=2) as client:
+            with pytest.raises(avala.errors.TLSError, match="client certificate"):
+                client.request("GET", "/status")
+        with avala.Client(api_key=KEY, base_url=mtls, ca_file=str(web["ca"]), client_cert=str(web["client_cert"]),
+                          client_key=str(web["client_key"])) as client:
+            with pytest.raises(avala.errors.NotFoundError):  # past the certificate check
+                client.request("GET", "/status")

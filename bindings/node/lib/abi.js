@@ -42,7 +42,7 @@ const status = Object.freeze({
   E_PROXY: -19,
 });
 
-const CLIENT_OPTIONS_VERSION = 2;
+const CLIENT_OPTIONS_VERSION = 3;
 const LIST_OPTIONS_VERSION = 2;
 const WAIT_OPTIONS_VERSION = 1;
 const CALL_OPTIONS_VERSION = 2; // v2: queue and tag (the asynchronous C ABI)
@@ -203,6 +203,14 @@ function declareTypes() {
     user_agent_suffix: 'const char *',
     max_retries: 'int32_t',
     rate_limit: 'int32_t', // version 2
+    ca_dir: 'const char *', // version 3
+    client_cert: 'const char *',
+    client_key: 'const char *',
+    client_key_password: 'const char *',
+    proxy: 'const char *',
+    no_proxy: 'const char *',
+    proxy_env_off: 'int32_t',
+    compression_off: 'int32_t',
   });
   koffi.struct('avala_list_options', {
     version: 'uint32_t',

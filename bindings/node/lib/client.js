@@ -34,6 +34,11 @@ class Avala {
       throw new TypeError('avala: rateLimit must be true or false');
     }
     const rateLimit = config.rateLimit === true;
+    for (const flag of ['trustEnv', 'compression']) {
+      if (config[flag] !== undefined && typeof config[flag] !== 'boolean') {
+        throw new TypeError(`avala: ${flag} must be true or false`);
+      }
+    }
     if (!config.apiKey && !process.env.AVALA_API_KEY) {
       // The TypeScript SDK's wording (libavala's would say api_key); nothing is sent either way.
       throw Object.assign(new ConfigurationError(
@@ -50,6 +55,14 @@ class Avala {
       user_agent_suffix: `node/${process.versions.node}`,
       max_retries: maxRetries === undefined ? -1 : maxRetries,
       rate_limit: rateLimit ? 1 : 0,
+      ca_dir: optionalString(config.caDir, 'caDir'),
+      client_cert: optionalString(config.clientCert, 'clientCert'),
+      client_key: optionalString(config.clientKey, 'clientKey'),
+      client_key_password: optionalString(config.clientKeyPassword, 'clientKeyPassword'),
+      proxy: optionalString(config.proxy, 'proxy'),
+      no_proxy: optionalString(config.noProxy, 'noProxy'),
+      proxy_env_off: config.trustEnv === false ? 1 : 0,
+      compression_off: config.compression === false ? 1 : 0,
     };
     // Sends nothing: a missing key or an insecure URL fails here (ConfigurationError).
     const ptr = callSync(a.fn.avala_client_new, true, [options]);

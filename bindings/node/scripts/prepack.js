@@ -27,7 +27,7 @@ const source = path.resolve(pkgDir, process.env.AVALA_PREPACK_LIBRARY
 const SYSTEM_LIBRARIES = [
   /^linux-vdso\.so\.1$/, /^ld-linux[-.\w]*\.so\.\d+$/,
   /^libc\.so\.6$/, /^libm\.so\.6$/, /^libstdc\+\+\.so\.6$/, /^libgcc_s\.so\.1$/,
-  /^libssl\.so\.3$/, /^libcrypto\.so\.3$/, /^libsimdjson\.so\.14$/,
+  /^libssl\.so\.3$/, /^libcrypto\.so\.3$/, /^libsimdjson\.so\.14$/, /^libz\.so\.1$/,
 ];
 
 function fail(message) {

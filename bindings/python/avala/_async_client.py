@@ -39,9 +39,22 @@ class AsyncClient:
         timeout: float = 30.0,
         max_retries: int = 2,
         rate_limit: bool = False,
+        ca_file: Optional[str] = None,
+        ca_dir: Optional[str] = None,
+        client_cert: Optional[str] = None,
+        client_key: Optional[str] = None,
+        client_key_password: Optional[str] = None,
+        proxy: Optional[str] = None,
+        no_proxy: Optional[str] = None,
+        trust_env: bool = True,
+        compression: bool = True,
     ) -> None:
+        """The same arguments as :class:`~avala.Client`."""
         self._client = Client(
-            api_key, base_url=base_url, timeout=timeout, max_retries=max_retries, rate_limit=rate_limit
+            api_key, base_url=base_url, timeout=timeout, max_retries=max_retries, rate_limit=rate_limit,
+            ca_file=ca_file, ca_dir=ca_dir, client_cert=client_cert, client_key=client_key,
+            client_key_password=client_key_password, proxy=proxy, no_proxy=no_proxy, trust_env=trust_env,
+            compression=compression,
         )
         self._caller = c = AsyncCaller(self._client)
         self.projects = AsyncProjects(Projects(c))

@@ -127,6 +127,14 @@ class Client:
         user_agent_suffix: Optional[str],
         ca_file: Optional[str],
         rate_limit: bool,
+        ca_dir: Optional[str] = None,
+        client_cert: Optional[str] = None,
+        client_key: Optional[str] = None,
+        client_key_password: Optional[str] = None,
+        proxy: Optional[str] = None,
+        no_proxy: Optional[str] = None,
+        trust_env: bool = True,
+        compression: bool = True,
     ) -> None: ...
     def derive(self, queue: Queue, tag: int, cancel: Cancel) -> Client: ...
     def close(self) -> None: ...

@@ -80,6 +80,13 @@ def _optional_str(name: str, value: Optional[str]) -> Optional[str]:
     return value or None
 
 
+def _text(name: str, value: Optional[str]) -> Optional[str]:
+    """Like _optional_str, but "" is kept: a proxy of "" means no proxy at all."""
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{name} must be a str or None, not {type(value).__name__}")
+    return value
+
+
 def _flag(name: str, value: bool) -> bool:
     if not isinstance(value, bool):
         raise TypeError(f"{name} must be a bool, not {type(value).__name__}")
@@ -102,6 +109,16 @@ class Client:
     window reaches 0, calls wait (in their own thread, GIL released) until
     ``X-RateLimit-Reset`` instead of running into 429 errors.
 
+    Networks (beyond the official SDK's arguments, with httpx's conventions):
+    ``ca_file`` / ``ca_dir`` to trust instead of the system store
+    (``$SSL_CERT_FILE`` keeps working); ``client_cert``, ``client_key`` and
+    ``client_key_password`` for mutual TLS; ``proxy`` (``http://[user:pass@]
+    host[:port]``, winning over ``$HTTPS_PROXY``/``$https_proxy``/
+    ``$ALL_PROXY``; ``""`` for none), ``no_proxy`` (as ``$NO_PROXY``) and
+    ``trust_env=False`` to ignore those variables; ``compression=False`` to
+    ask for uncompressed answers. Proxy credentials never appear in a
+    message or a repr.
+
     A client may be shared by many threads; every network call releases the
     GIL. The API key is handed to libavala and not kept by any Python object.
     """
@@ -114,6 +131,15 @@ class Client:
         timeout: float = 30.0,
         max_retries: int = 2,
         rate_limit: bool = False,
+        ca_file: Optional[str] = None,
+        ca_dir: Optional[str] = None,
+        client_cert: Optional[str] = None,
+        client_key: Optional[str] = None,
+        client_key_password: Optional[str] = None,
+        proxy: Optional[str] = None,
+        no_proxy: Optional[str] = None,
+        trust_env: bool = True,
+        compression: bool = True,
     ) -> None:
         self._native = _avala.Client(
             _optional_str("api_key", api_key),
@@ -121,8 +147,16 @@ class Client:
             _timeout_ms(timeout),
             _max_retries(max_retries),
             _USER_AGENT_SUFFIX,
-            None,
+            _optional_str("ca_file", ca_file),
             _flag("rate_limit", rate_limit),
+            ca_dir=_optional_str("ca_dir", ca_dir),
+            client_cert=_optional_str("client_cert", client_cert),
+            client_key=_optional_str("client_key", client_key),
+            client_key_password=_optional_str("client_key_password", client_key_password),
+            proxy=_text("proxy", proxy),
+            no_proxy=_text("no_proxy", no_proxy),
+            trust_env=_flag("trust_env", trust_env),
+            compression=_flag("compression", compression),
         )
         base = self._native.base_url
         self._base_url: str = base if base is not None else ""

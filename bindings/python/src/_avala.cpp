@@ -1307,7 +1307,10 @@ class Client {
  public:
   Client(const std::optional<std::string>& api_key, const std::optional<std::string>& base_url,
          int64_t timeout_ms, int32_t max_retries, const std::optional<std::string>& user_agent_suffix,
-         const std::optional<std::string>& ca_file, bool rate_limit) {
+         const std::optional<std::string>& ca_file, bool rate_limit, const std::optional<std::string>& ca_dir,
+         const std::optional<std::string>& client_cert, const std::optional<std::string>& client_key,
+         const std::optional<std::string>& client_key_password, const std::optional<std::string>& proxy,
+         const std::optional<std::string>& no_proxy, bool trust_env, bool compression) {
     avala_client_options o;
     avala_client_options_init(&o, AVALA_CLIENT_OPTIONS_VERSION);
     o.api_key = c_arg(api_key, "api_key contains a NUL character");
@@ -1317,6 +1320,14 @@ class Client {
     o.user_agent_suffix = c_arg(user_agent_suffix, "user agent contains a NUL character");
     o.ca_file = c_arg(ca_file, "ca_file contains a NUL character");
     o.rate_limit = rate_limit ? 1 : 0;
+    o.ca_dir = c_arg(ca_dir, "ca_dir contains a NUL character");
+    o.client_cert = c_arg(client_cert, "client_cert contains a NUL character");
+    o.client_key = c_arg(client_key, "client_key contains a NUL character");
+    o.client_key_password = c_arg(client_key_password, "client_key_password contains a NUL character");
+    o.proxy = c_arg(proxy, "proxy contains a NUL character");
+    o.no_proxy = c_arg(no_proxy, "no_proxy contains a NUL character");
+    o.proxy_env_off = trust_env ? 0 : 1;
+    o.compression_off = compression ? 0 : 1;
     avala_client* raw = nullptr;
     ErrorSlot slot;
     int rc = avala_client_new(&raw, &o, &slot.raw);
@@ -1657,9 +1668,15 @@ PYBIND11_MODULE(_avala, m) {
 
   py::class_<Client>(m, "Client")
       .def(py::init<const std::optional<std::string>&, const std::optional<std::string>&, int64_t, int32_t,
-                    const std::optional<std::string>&, const std::optional<std::string>&, bool>(),
+                    const std::optional<std::string>&, const std::optional<std::string>&, bool,
+                    const std::optional<std::string>&, const std::optional<std::string>&,
+                    const std::optional<std::string>&, const std::optional<std::string>&,
+                    const std::optional<std::string>&, const std::optional<std::string>&, bool, bool>(),
            py::arg("api_key"), py::arg("base_url"), py::arg("timeout_ms"), py::arg("max_retries"),
-           py::arg("user_agent_suffix"), py::arg("ca_file"), py::arg("rate_limit"))
+           py::arg("user_agent_suffix"), py::arg("ca_file"), py::arg("rate_limit"), py::arg("ca_dir") = py::none(),
+           py::arg("client_cert") = py::none(), py::arg("client_key") = py::none(),
+           py::arg("client_key_password") = py::none(), py::arg("proxy") = py::none(),
+           py::arg("no_proxy") = py::none(), py::arg("trust_env") = true, py::arg("compression") = true)
       .def("derive", &Client::derive, py::arg("queue"), py::arg("tag"), py::arg("cancel"),
            "A client for one asynchronous call or iterator: its calls return PENDING and complete on queue "
            "with tag, carrying cancel.")
