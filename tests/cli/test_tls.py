@@ -140,3 +140,31 @@ def test_proxy_flag_and_environment(avala, certs):
             assert "rejected the proxy credentials" in r.stderr and "wrong-4f2" not in r.stderr
     finally:
         stop_emulator(emu)
+
+
+def test_https_through_the_proxy_to_a_name_only_it_resolves(avala, tmp_path):
+    import os
+    import sys
+    sys.path.insert(0, str(SUPPORT))
+    from net_fixtures import nginx, tinyproxy
+    from support import start_emulator
+
+    if os.geteuid() != 0:
+        pytest.skip("needs root (the proxy gets a mount namespace of its own)")
+    hosts = tmp_path / "hosts"
+    hosts.write_text("127.0.0.1 localhost\n127.0.0.1 api.avala.test\n")
+    emu, url = start_emulator("--generate", "projects=5")
+    try:
+        upstream = url[: url.index("/api/v1")]
+        with nginx(tmp_path / "web", upstream=upstream) as web, tinyproxy(tmp_path / "proxy", hosts=hosts) as proxy:
+            origin = f"https://api.avala.test:{web['https']}/api/v1"
+            env = clean_env(AVALA_API_KEY=KEY)
+            r = avala("--base-url", origin, "--ca-file", str(web["ca"]), "--max-retries", "0", "projects", "list",
+                      env=env)
+            assert r.returncode == 6 and "cannot resolve" in r.stderr, r.stderr
+            r = avala("--base-url", origin, "--ca-file", str(web["ca"]), "--proxy", str(proxy["url"]), "-o", "json",
+                      "projects", "list", env=env)
+            assert r.returncode == 0, r.stderr
+            assert r.stdout.count('"uid"') == 5
+    finally:
+        stop_emulator(emu)

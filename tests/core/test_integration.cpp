@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -524,4 +525,75 @@ TEST_CASE("gzip answers are asked for and decoded; a bomb and an unknown coding 
   fault(R"("fault":"bogus_encoding")");
   CHECK(message().find("'br'") != std::string::npos);
   c.send("DELETE", "/__emulator/faults");
+}
+
+namespace {
+
+// key=value pairs of a fixture script's one line (tests/support/*_fixture.sh).
+std::map<std::string, std::string> fixture_info(avala_test::ChildProcess& p) {
+  std::map<std::string, std::string> info;
+  std::string line = p.read_line();
+  std::size_t at = 0;
+  while (at < line.size()) {
+    std::size_t end = line.find(' ', at);
+    if (end == std::string::npos) end = line.size();
+    std::string pair = line.substr(at, end - at);
+    auto eq = pair.find('=');
+    if (eq != std::string::npos) info[pair.substr(0, eq)] = pair.substr(eq + 1);
+    at = end + 1;
+  }
+  return info;
+}
+
+}  // namespace
+
+// Through real tinyproxy to real nginx (TLS, in front of the emulator): the
+// origin's name resolves only in the proxy's own /etc/hosts, so reaching it
+// proves the CONNECT tunnel carried the name and TLS checked it inside; a
+// refusal by the proxy that wants credentials is ErrorKind::proxy.
+TEST_CASE("https through tinyproxy to nginx, to a name only the proxy resolves") {
+  if (geteuid() != 0 || std::system("unshare -m true 2>/dev/null") != 0) {
+    MESSAGE("skipped: a proxy with hosts of its own needs root (a mount namespace)");
+    return;
+  }
+  char tmpl[] = "/tmp/avala-proxy-XXXXXX";
+  REQUIRE(mkdtemp(tmpl) != nullptr);
+  std::string dir = tmpl;
+  std::string support = AVALA_TESTS_SUPPORT_DIR;
+  REQUIRE(std::system(("printf '127.0.0.1 localhost\\n127.0.0.1 api.avala.test\\n' > " + dir + "/hosts").c_str()) == 0);
+  const char* key = "proxy-key-2b8e";
+  avala_test::EmulatorProcess emu({"--api-key", key, "--generate", "projects=9"});
+  std::string upstream = emu.url().substr(0, emu.url().find("/api/v1"));
+  avala_test::ChildProcess web({"bash", support + "/nginx_fixture.sh", dir + "/web", "--upstream", upstream});
+  auto w = fixture_info(web);
+  avala_test::ChildProcess proxy({"bash", support + "/tinyproxy_fixture.sh", dir + "/proxy", "--hosts", dir + "/hosts"});
+  auto p = fixture_info(proxy);
+  avala_test::ChildProcess auth({"bash", support + "/tinyproxy_fixture.sh", dir + "/auth", "--auth", "alice:s3cret",
+                                 "--hosts", dir + "/hosts"});
+  auto a = fixture_info(auth);
+  REQUIRE(!w["https"].empty());
+  REQUIRE(!p["url"].empty());
+  REQUIRE(!a["port"].empty());
+
+  auto make = [&](std::optional<std::string> proxy_url) {
+    avala::ClientOptions o;
+    o.api_key = key;
+    o.base_url = "https://api.avala.test:" + w["https"] + "/api/v1";
+    o.ca_file = w["ca"];
+    o.max_retries = 0;
+    o.proxy.proxy = std::move(proxy_url);
+    o.proxy.use_env = false;
+    return avala::Client(o);
+  };
+  CHECK(kind_of([&] { avala::projects::list(make(std::nullopt)); }) == ErrorKind::network);  // cannot resolve
+  CHECK(avala::projects::list(make(p["url"]), {9, {}, {}}).items.size() == 9);
+  try {
+    avala::projects::list(make("http://127.0.0.1:" + a["port"]));
+    FAIL("the proxy wanting credentials let the tunnel through");
+  } catch (const avala::Error& e) {
+    CHECK(e.kind() == ErrorKind::proxy);
+    CHECK(e.http_status() == 407);
+  }
+  CHECK(avala::projects::list(make("http://alice:s3cret@127.0.0.1:" + a["port"]), {9, {}, {}}).items.size() == 9);
+  std::system(("rm -rf " + dir).c_str());
 }

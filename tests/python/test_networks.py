@@ -163,3 +163,27 @@ def test_ca_file_and_a_client_certificate_as_options(tmp_path: Path, clean_proxy
                           client_key=str(web["client_key"])) as client:
             with pytest.raises(avala.errors.NotFoundError):  # past the certificate check
                 client.request("GET", "/status")
+
+
+def test_an_https_origin_whose_name_only_the_proxy_can_resolve(emulator: Emulator, tmp_path: Path,
+                                                             clean_proxy_env: pytest.MonkeyPatch) -> None:
+    # api.avala.test resolves in the proxy's mount namespace only (its own
+    # /etc/hosts): reaching it proves the name went to the proxy in the CONNECT,
+    # and the certificate was checked against that name inside the tunnel.
+    hosts = tmp_path / "hosts"
+    hosts.write_text("127.0.0.1 localhost\n127.0.0.1 api.avala.test\n")
+    upstream = urllib.parse.urlsplit(emulator.base_url)
+    with nginx(tmp_path / "web", upstream=f"http://{upstream.hostname}:{upstream.port}") as web, \
+            tinyproxy(tmp_path / "proxy", hosts=hosts) as proxy:
+        clean_proxy_env.setenv("SSL_CERT_FILE", str(web["ca"]))
+        origin = f"https://api.avala.test:{web['https']}/api/v1"
+        with avala.Client(api_key=KEY, base_url=origin, max_retries=0, trust_env=False) as direct:
+            with pytest.raises(avala.errors.APIConnectionError, match="cannot resolve"):
+                direct.projects.list(limit=1)
+        clean_proxy_env.setenv("HTTPS_PROXY", str(proxy["url"]))
+        with avala.Client(api_key=KEY, base_url=origin) as client:
+            assert len(client.projects.list(limit=3).items) == 3
+        clean_proxy_env.setenv("NO_PROXY", ".avala.test")
+        with avala.Client(api_key=KEY, base_url=origin, max_retries=0) as bypassed:
+            with pytest.raises(avala.errors.APIConnectionError, match="cannot resolve"):
+                bypassed.projects.list(limit=1)

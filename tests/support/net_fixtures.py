@@ -59,9 +59,12 @@ def nginx(directory: Path, upstream: Optional[str] = None) -> "contextlib._Gener
     return _fixture("nginx_fixture.sh", directory, *(["--upstream", upstream] if upstream else []))
 
 
-def tinyproxy(directory: Path, auth: Optional[str] = None) -> "contextlib._GeneratorContextManager[Info]":
-    """Keys: port, url (with the credentials when `auth` is "user:pass"), log."""
-    return _fixture("tinyproxy_fixture.sh", directory, *(["--auth", auth] if auth else []))
+def tinyproxy(directory: Path, auth: Optional[str] = None,
+              hosts: Optional[Path] = None) -> "contextlib._GeneratorContextManager[Info]":
+    """Keys: port, url (with the credentials when `auth` is "user:pass"), log.
+    `hosts`: the proxy's own /etc/hosts (names only it resolves; root only)."""
+    args = (["--auth", auth] if auth else []) + (["--hosts", str(hosts)] if hosts else [])
+    return _fixture("tinyproxy_fixture.sh", directory, *args)
 
 
 def have(program: str) -> bool:

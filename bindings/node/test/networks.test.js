@@ -76,3 +76,23 @@ test('a client certificate for a server that requires one (nginx)', async () => 
     web.stop();
   }
 });
+
+test('https through tinyproxy to a name only the proxy resolves (nginx in front of the emulator)', async (t) => {
+  if (process.getuid() !== 0) return t.skip('needs root (the proxy gets a mount namespace of its own)');
+  const emu = await startEmulator(['--generate', 'projects=6']);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'avala-node-hosts-'));
+  fs.writeFileSync(path.join(dir, 'hosts'), '127.0.0.1 localhost\n127.0.0.1 api.avala.test\n');
+  const web = await fixture('nginx_fixture.sh', '--upstream', emu.url.replace(/\/api\/v1$/, ''));
+  const proxy = await fixture('tinyproxy_fixture.sh', '--hosts', path.join(dir, 'hosts'));
+  try {
+    const baseUrl = `https://api.avala.test:${web.https}/api/v1`;
+    const direct = new Avala({ apiKey: emu.key, baseUrl, caFile: web.ca, trustEnv: false, maxRetries: 0 });
+    await assert.rejects(direct.projects.list({ limit: 1 }), /cannot resolve/);
+    const via = new Avala({ apiKey: emu.key, baseUrl, caFile: web.ca, proxy: proxy.url });
+    assert.equal((await via.projects.list({ limit: 6 })).items.length, 6);
+  } finally {
+    proxy.stop();
+    web.stop();
+    emu.stop();
+  }
+});
