@@ -8,23 +8,13 @@
  */
 #include <avala.h>
 
+#include "bench_util.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-static double now_s(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static const char *arg(int argc, char **argv, const char *name, const char *def) {
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (strcmp(argv[i], name) == 0) return argv[i + 1];
-  }
-  return def;
-}
 
 /* Starts one get on a fresh derived client tagged with its slot. */
 static int start(avala_client *base, avala_queue *q, avala_client **slot, uint64_t tag, const char *uid) {

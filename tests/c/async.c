@@ -17,6 +17,7 @@
 #include <avala.h>
 
 #include "check.h"
+#include "silent.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -212,25 +213,10 @@ static void fanout(avala_client *base) {
   printf("2. %d of %d gets in flight at once answered right\n", right, FANOUT);
 }
 
-/* A listening socket on 127.0.0.1 that never answers. */
-static int silent_server(char *url, size_t cap) {
-  int s = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (bind(s, (struct sockaddr *)&a, sizeof a) != 0 || listen(s, 8) != 0 ||
-      getsockname(s, (struct sockaddr *)&a, &len) != 0) {
-    return -1;
-  }
-  snprintf(url, cap, "http://127.0.0.1:%d/api/v1", ntohs(a.sin_port));
-  return s;
-}
 
 static void cancel_case(void) {
   char url[64];
-  int srv = silent_server(url, sizeof url);
+  int srv = silent_listener(url, sizeof url);
   if (!CHECK(srv >= 0)) return;
   avala_client_options o = AVALA_CLIENT_OPTIONS_INIT;
   o.api_key = "test-key";

@@ -15,6 +15,7 @@
 #include <avala.h>
 
 #include "check.h"
+#include "silent.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -152,21 +153,6 @@ static void fork_case(void) {
   printf("1. fork: parent and child each got their own %d answers\n", GETS);
 }
 
-/* A TCP port that accepts connections (into the backlog) and never answers. */
-static int silent_listener(char *url, size_t cap) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 8) != 0 ||
-      getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
-    return -1;
-  }
-  snprintf(url, cap, "http://127.0.0.1:%d/api/v1", (int)ntohs(a.sin_port));
-  return fd;
-}
 
 static avala_cancel *g_cancel = NULL;
 static void on_alarm(int sig) {

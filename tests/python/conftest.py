@@ -295,3 +295,28 @@ def stub(stub_server: StubServer, insecure_ok: None) -> StubServer:
     stub_server.bodies.clear()
     stub_server.respond(200, {})
     return stub_server
+
+
+# ---- real network components (tests/support/net_fixtures.py) -----------------
+
+TINYPROXY_AUTH = "alice:s3cret"  # tinyproxy takes letters and digits only
+
+
+@pytest.fixture(scope="module")
+def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dict[str, Any]]:
+    """A real forward proxy (tinyproxy) on loopback: port, url, log."""
+    sys.path.insert(0, str(ROOT / "tests" / "support"))
+    from net_fixtures import tinyproxy
+
+    with tinyproxy(tmp_path_factory.mktemp("tinyproxy")) as info:
+        yield info
+
+
+@pytest.fixture(scope="module")
+def auth_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dict[str, Any]]:
+    """The same, requiring Basic credentials (TINYPROXY_AUTH)."""
+    sys.path.insert(0, str(ROOT / "tests" / "support"))
+    from net_fixtures import tinyproxy
+
+    with tinyproxy(tmp_path_factory.mktemp("tinyproxy-auth"), auth=TINYPROXY_AUTH) as info:
+        yield info

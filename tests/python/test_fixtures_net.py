@@ -29,7 +29,6 @@ from net_fixtures import Info, have, nginx, tinyproxy  # noqa: E402
 pytestmark = pytest.mark.skipif(not have("curl"), reason="curl is not installed (scripts/install-deps.sh)")
 
 CREDENTIALS = "alice:s3cr%65t"  # "s3cret", percent-encoded as a proxy URL may be
-TINYPROXY_AUTH = "alice:s3cret"  # tinyproxy takes letters and digits only
 
 
 def curl(*args: str) -> Tuple[int, bytes, str]:
@@ -47,18 +46,6 @@ def status_of(*args: str) -> int:
 @pytest.fixture(scope="module")
 def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Info]:
     with nginx(tmp_path_factory.mktemp("nginx")) as info:
-        yield info
-
-
-@pytest.fixture(scope="module")
-def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Info]:
-    with tinyproxy(tmp_path_factory.mktemp("tinyproxy")) as info:
-        yield info
-
-
-@pytest.fixture(scope="module")
-def auth_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Info]:
-    with tinyproxy(tmp_path_factory.mktemp("tinyproxy-auth"), auth=TINYPROXY_AUTH) as info:
         yield info
 
 

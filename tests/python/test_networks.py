@@ -21,19 +21,6 @@ from conftest import KEY, ROOT, Emulator
 sys.path.insert(0, str(ROOT / "tests" / "support"))
 from net_fixtures import Info, nginx, tinyproxy  # noqa: E402
 
-TINYPROXY_AUTH = "alice:s3cret"
-
-
-@pytest.fixture(scope="module")
-def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Info]:
-    with tinyproxy(tmp_path_factory.mktemp("tinyproxy")) as info:
-        yield info
-
-
-@pytest.fixture(scope="module")
-def auth_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Info]:
-    with tinyproxy(tmp_path_factory.mktemp("tinyproxy-auth"), auth=TINYPROXY_AUTH) as info:
-        yield info
 
 
 @pytest.fixture()
